@@ -1,0 +1,64 @@
+package io.boxd.driver;
+
+import io.boxd.limits.Limits;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What boxd needs from the kernel side, whoever does the work: cgroupfs directly, or systemd
+ * over D-Bus. Every method names the box by its validated id; implementations never see raw
+ * user paths. Methods throw {@link DriverException} (or a subclass) and never leave a half-made
+ * box behind.
+ */
+public interface BoxDriver {
+
+    /** {@code cgroupfs} or {@code systemd}. */
+    String name();
+
+    /** Mount, base, controllers and capabilities, for {@code /v1/host} and health. */
+    HostInfo host();
+
+    /**
+     * Makes the box's cgroup, enables controllers on the way down, writes and reads back the
+     * limits. In strict mode a limit that cannot be enforced throws
+     * {@link LimitNotEnforceableException} and nothing is left behind.
+     */
+    Placement create(String boxId, Limits limits);
+
+    /** Re-applies limits to an existing box and returns what the kernel now enforces. */
+    Limits applyLimits(String boxId, Limits limits);
+
+    /** Reads the limits the kernel enforces now (absent fields: no such file). */
+    Limits readEnforced(String boxId);
+
+    /** Starts a process that is inside the box before it runs any code of its own. */
+    SpawnedProcess spawn(String boxId, SpawnSpec spec);
+
+    /** Moves an existing process into the box and verifies the move. */
+    void adopt(String boxId, int pid);
+
+    List<BoxProcess> processes(String boxId);
+
+    /** True while any process lives in the box's cgroup (or a child of it). */
+    boolean populated(String boxId);
+
+    /** Kills the whole tree and waits, bounded, until the cgroup is empty. */
+    void kill(String boxId);
+
+    /** SIGTERM to every process, then {@link #kill} after the grace period. */
+    void stop(String boxId, Duration grace);
+
+    /** Removes the box's cgroup (children first); a box that is already gone is success. */
+    void remove(String boxId);
+
+    /** Whether the box's cgroup exists. */
+    boolean exists(String boxId);
+
+    BoxStats stats(String boxId);
+
+    /** The absolute cgroup path of the box, for display. */
+    String cgroupPath(String boxId);
+
+    /** The box ids that exist under the base right now (for reconciliation). */
+    List<String> listBoxes();
+}

@@ -1,0 +1,8 @@
+package io.boxd.driver;
+
+public class NoSuchProcessException extends DriverException {
+
+    public NoSuchProcessException(int pid) {
+        super("no such process: " + pid);
+    }
+}
