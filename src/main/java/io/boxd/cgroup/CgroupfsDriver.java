@@ -1,0 +1,417 @@
+package io.boxd.cgroup;
+
+import io.boxd.driver.BoxDriver;
+import io.boxd.driver.BoxProcess;
+import io.boxd.driver.BoxStats;
+import io.boxd.driver.DriverException;
+import io.boxd.driver.Enforcement;
+import io.boxd.driver.HostInfo;
+import io.boxd.driver.LimitNotEnforceableException;
+import io.boxd.driver.LimitNotEnforceableException.Missing;
+import io.boxd.driver.NoSuchProcessException;
+import io.boxd.driver.Placement;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.driver.SpawnedProcess;
+import io.boxd.limits.Limits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cgroupfs driver: boxes are {@code <mount>/<base>/<id>}, written directly. Decisions come
+ * from {@link LimitPlan} and {@link ControllerPlan}; all cgroupfs I/O goes through
+ * {@link CgroupFs}.
+ */
+public class CgroupfsDriver implements BoxDriver {
+
+    private static final Logger log = LoggerFactory.getLogger(CgroupfsDriver.class);
+
+    private final CgroupFs fs;
+    private final CgroupProperties props;
+    private final Enforcement enforcement;
+    private final String reason;
+    private final Procs procs;
+    private final Spawner spawner;
+    private final boolean hasKill;
+
+    public CgroupfsDriver(CgroupFs fs, CgroupProperties props, Enforcement enforcement, String reason) {
+        this.fs = fs;
+        this.props = props;
+        this.enforcement = enforcement;
+        this.reason = reason;
+        this.procs = new Procs(java.nio.file.Path.of("/proc"));
+        this.spawner = new Spawner(procs, props.attachTimeout());
+        mkdirs(props.base());
+        this.hasKill = fs.fileExists(props.base(), "cgroup.kill");
+    }
+
+    private void mkdirs(String rel) {
+        StringBuilder prefix = new StringBuilder();
+        for (String part : rel.split("/")) {
+            prefix.append(prefix.isEmpty() ? "" : "/").append(part);
+            fs.mkdir(prefix.toString());
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cgroupfs";
+    }
+
+    private String rel(String boxId) {
+        return props.base() + "/" + boxId;
+    }
+
+    @Override
+    public String cgroupPath(String boxId) {
+        return fs.resolve(rel(boxId)).toString();
+    }
+
+    @Override
+    public HostInfo host() {
+        Set<String> available = fs.read("", "cgroup.controllers").map(KernelText::controllers).orElse(Set.of());
+        Set<String> forBoxes = fs.read(props.base(), "cgroup.subtree_control").map(KernelText::controllers).orElse(Set.of());
+        return new HostInfo(name(), reason, fs.root().toString(), props.base(), List.copyOf(available),
+                List.copyOf(forBoxes), hasKill(), enforcement.wire());
+    }
+
+    /** {@code cgroup.kill} is in every non-root cgroup on kernels ≥ 5.14. */
+    boolean hasKill() {
+        return hasKill;
+    }
+
+    // ---- create and limits -------------------------------------------------------------
+
+    @Override
+    public Placement create(String boxId, Limits limits) {
+        List<LimitPlan.Write> writes = LimitPlan.writes(limits);
+        Map<String, String> missingAt = enableControllers(LimitPlan.controllers(writes));
+        List<Missing> missing = missing(writes, missingAt);
+        if (enforcement == Enforcement.STRICT && !missing.isEmpty()) {
+            throw new LimitNotEnforceableException(missing);
+        }
+        String rel = rel(boxId);
+        if (!fs.mkdir(rel)) {
+            throw new DriverException("cgroup " + fs.resolve(rel) + " already exists");
+        }
+        try {
+            Limits enforced = write(rel, writes, missingAt);
+            return new Placement(fs.resolve(rel).toString(), enforced);
+        } catch (RuntimeException e) {
+            removeQuietly(boxId, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public Limits applyLimits(String boxId, Limits limits) {
+        List<LimitPlan.Write> writes = LimitPlan.writes(limits);
+        Map<String, String> missingAt = enableControllers(LimitPlan.controllers(writes));
+        List<Missing> missing = missing(writes, missingAt);
+        if (enforcement == Enforcement.STRICT && !missing.isEmpty()) {
+            throw new LimitNotEnforceableException(missing);
+        }
+        requireBox(boxId);
+        return write(rel(boxId), writes, missingAt);
+    }
+
+    @Override
+    public Limits readEnforced(String boxId) {
+        return readEnforcedRel(rel(boxId));
+    }
+
+    private Limits readEnforcedRel(String rel) {
+        Map<String, String> contents = new LinkedHashMap<>();
+        for (String file : LimitPlan.FILES) {
+            fs.read(rel, file).ifPresent(text -> contents.put(file, text));
+        }
+        return LimitPlan.enforced(contents);
+    }
+
+    private List<Missing> missing(List<LimitPlan.Write> writes, Map<String, String> missingAt) {
+        List<Missing> out = new ArrayList<>();
+        for (LimitPlan.Write w : writes) {
+            String where = missingAt.get(w.controller());
+            if (where != null) {
+                out.add(new Missing(w.field(), w.controller(), where,
+                        "enable '" + w.controller() + "' in the parent's cgroup.subtree_control (delegate it to "
+                                + fs.resolve(props.base()) + "), or run with boxd.enforcement=best-effort"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes the limits, then reads every file back. In strict mode a planned file that will not
+     * take its value fails the call; in best-effort mode it is skipped and the read-back tells.
+     */
+    private Limits write(String rel, List<LimitPlan.Write> writes, Map<String, String> missingAt) {
+        List<Missing> failed = new ArrayList<>();
+        for (LimitPlan.Write w : writes) {
+            if (missingAt.containsKey(w.controller())) {
+                continue;
+            }
+            try {
+                fs.write(rel, w.file(), w.value());
+            } catch (CgroupWriteException e) {
+                if (!fs.fileExists(rel, w.file())) {
+                    failed.add(new Missing(w.field(), w.controller(), e.file().toString() + " (no such file)",
+                            "this kernel does not offer " + w.file() + " here"));
+                } else if (enforcement == Enforcement.STRICT) {
+                    throw e;
+                }
+                log.warn("best-effort: {}", e.getMessage());
+            }
+        }
+        if (enforcement == Enforcement.STRICT && !failed.isEmpty()) {
+            throw new LimitNotEnforceableException(failed);
+        }
+        return readEnforcedRel(rel);
+    }
+
+    /**
+     * Enables {@code wanted ∪ configured} at every level from the mount down to the base, each time
+     * only what that level has. Returns, for each wanted controller that the box will not have, the
+     * level where it went missing and why.
+     */
+    Map<String, String> enableControllers(Set<String> wanted) {
+        Set<String> want = new LinkedHashSet<>(props.controllers());
+        want.addAll(wanted);
+        Map<String, String> missingAt = new LinkedHashMap<>();
+        List<String> levels = new ArrayList<>();
+        levels.add("");
+        StringBuilder prefix = new StringBuilder();
+        for (String part : props.base().split("/")) {
+            prefix.append(prefix.isEmpty() ? "" : "/").append(part);
+            levels.add(prefix.toString());
+        }
+        Set<String> still = new LinkedHashSet<>(want);
+        for (String level : levels) {
+            Set<String> available = fs.read(level, "cgroup.controllers").map(KernelText::controllers).orElse(Set.of());
+            Set<String> enabled = fs.read(level, "cgroup.subtree_control").map(KernelText::controllers).orElse(Set.of());
+            for (String c : List.copyOf(still)) {
+                if (!available.contains(c)) {
+                    still.remove(c);
+                    missingAt.put(c, fs.resolve(level) + " (its cgroup.controllers is \"" + String.join(" ", available) + "\")");
+                }
+            }
+            String line = ControllerPlan.enableLine(still, available, enabled);
+            if (line == null) {
+                continue;
+            }
+            try {
+                fs.write(level, "cgroup.subtree_control", line);
+            } catch (CgroupWriteException all) {
+                // One name can spoil the whole write: retry one by one to learn which.
+                for (String c : ControllerPlan.intersect(still, available)) {
+                    if (enabled.contains(c)) {
+                        continue;
+                    }
+                    try {
+                        fs.write(level, "cgroup.subtree_control", "+" + c);
+                    } catch (CgroupWriteException one) {
+                        still.remove(c);
+                        missingAt.put(c, fs.resolve(level) + " (enabling it in cgroup.subtree_control failed: " + one.reason() + ")");
+                    }
+                }
+            }
+        }
+        missingAt.keySet().retainAll(wanted);
+        return missingAt;
+    }
+
+    // ---- processes ---------------------------------------------------------------------
+
+    @Override
+    public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
+        String rel = requireBox(boxId);
+        return spawner.spawn(boxId, fs.resolve(rel + "/cgroup.procs"), "/" + rel, spec);
+    }
+
+    @Override
+    public void adopt(String boxId, int pid) {
+        String rel = requireBox(boxId);
+        if (!procs.alive(pid)) {
+            throw new NoSuchProcessException(pid);
+        }
+        try {
+            fs.write(rel, "cgroup.procs", Integer.toString(pid));
+        } catch (CgroupWriteException e) {
+            if (!procs.alive(pid)) {
+                throw new NoSuchProcessException(pid);
+            }
+            throw e;
+        }
+        Optional<String> now = procs.cgroupOf(pid);
+        if (now.isEmpty()) {
+            throw new NoSuchProcessException(pid);
+        }
+        if (!now.get().equals("/" + rel)) {
+            throw new DriverException("pid " + pid + " is in " + now.get() + " after the write to "
+                    + fs.resolve(rel + "/cgroup.procs") + ", not /" + rel);
+        }
+    }
+
+    @Override
+    public List<BoxProcess> processes(String boxId) {
+        List<BoxProcess> out = new ArrayList<>();
+        for (int pid : pidsRecursive(rel(boxId))) {
+            procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
+        }
+        return out;
+    }
+
+    private List<Integer> pidsRecursive(String rel) {
+        List<Integer> out = new ArrayList<>(fs.read(rel, "cgroup.procs").map(KernelText::pids).orElse(List.of()));
+        for (String child : fs.children(rel)) {
+            out.addAll(pidsRecursive(rel + "/" + child));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean populated(String boxId) {
+        return populatedRel(rel(boxId));
+    }
+
+    private boolean populatedRel(String rel) {
+        return fs.read(rel, "cgroup.events").map(KernelText::flatKeyed)
+                .map(m -> m.getOrDefault("populated", 0L) != 0L).orElse(false);
+    }
+
+    @Override
+    public boolean exists(String boxId) {
+        return fs.exists(rel(boxId));
+    }
+
+    // ---- kill, stop, remove ------------------------------------------------------------
+
+    @Override
+    public void kill(String boxId) {
+        String rel = rel(boxId);
+        if (!fs.exists(rel)) {
+            return;
+        }
+        if (hasKill()) {
+            fs.write(rel, "cgroup.kill", "1");
+        } else {
+            freezeAndKill(rel);
+        }
+        if (!awaitEmpty(rel, props.killTimeout())) {
+            throw new DriverException("processes still alive in " + fs.resolve(rel) + " " + props.killTimeout().toMillis()
+                    + " ms after the kill: " + pidsRecursive(rel));
+        }
+    }
+
+    /** For kernels without {@code cgroup.kill}: freeze so nothing forks, SIGKILL every pid, thaw. */
+    private void freezeAndKill(String rel) {
+        boolean frozen = fs.fileExists(rel, "cgroup.freeze");
+        if (frozen) {
+            fs.write(rel, "cgroup.freeze", "1");
+        }
+        try {
+            for (int pid : pidsRecursive(rel)) {
+                procs.signal(pid, true);
+            }
+        } finally {
+            if (frozen) {
+                fs.write(rel, "cgroup.freeze", "0");
+            }
+        }
+    }
+
+    @Override
+    public void stop(String boxId, Duration grace) {
+        String rel = rel(boxId);
+        for (int pid : pidsRecursive(rel)) {
+            procs.signal(pid, false);
+        }
+        if (!awaitEmpty(rel, grace)) {
+            kill(boxId);
+        }
+    }
+
+    /** Waits until {@code cgroup.events} says {@code populated 0} (or the cgroup is gone). */
+    private boolean awaitEmpty(String rel, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long sleep = 20;
+        while (populatedRel(rel)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Spawner.sleepMicros(sleep);
+            sleep = Math.min(sleep * 2, 5_000);
+        }
+        return true;
+    }
+
+    @Override
+    public void remove(String boxId) {
+        removeTree(rel(boxId), System.nanoTime() + props.removeTimeout().toNanos());
+    }
+
+    /** Children first, then the cgroup itself; EBUSY waits for {@code populated 0} and retries with backoff. */
+    private void removeTree(String rel, long deadline) {
+        long sleep = 100;
+        while (true) {
+            for (String child : fs.children(rel)) {
+                removeTree(rel + "/" + child, deadline);
+            }
+            CgroupFs.Removal r = fs.rmdir(rel);
+            if (r == CgroupFs.Removal.REMOVED || r == CgroupFs.Removal.ABSENT) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DriverException("rmdir " + fs.resolve(rel) + ": still " + r + " after "
+                        + props.removeTimeout().toMillis() + " ms (populated=" + populatedRel(rel) + ")");
+            }
+            if (r == CgroupFs.Removal.BUSY) {
+                awaitEmpty(rel, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+            Spawner.sleepMicros(sleep);
+            sleep = Math.min(sleep * 2, 50_000);
+        }
+    }
+
+    private void removeQuietly(String boxId, RuntimeException cause) {
+        try {
+            remove(boxId);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    // ---- stats and listing -------------------------------------------------------------
+
+    @Override
+    public BoxStats stats(String boxId) {
+        String rel = requireBox(boxId);
+        Map<String, Long> cpu = fs.read(rel, "cpu.stat").map(KernelText::flatKeyed).orElse(null);
+        Map<String, Long> mev = fs.read(rel, "memory.events").map(KernelText::flatKeyed).orElse(null);
+        Map<String, Long> pev = fs.read(rel, "pids.events").map(KernelText::flatKeyed).orElse(null);
+        Long memCurrent = fs.read(rel, "memory.current").flatMap(KernelText::single).orElse(null);
+        Long memPeak = fs.read(rel, "memory.peak").flatMap(KernelText::single).orElse(null);
+        Long pidsCurrent = fs.read(rel, "pids.current").flatMap(KernelText::single).orElse(null);
+        return StatsAssembler.assemble(cpu, memCurrent, memPeak, mev, pidsCurrent, pev);
+    }
+
+    @Override
+    public List<String> listBoxes() {
+        return fs.children(props.base());
+    }
+
+    private String requireBox(String boxId) {
+        String rel = rel(boxId);
+        if (!fs.exists(rel)) {
+            throw new DriverException("cgroup " + fs.resolve(rel) + " does not exist");
+        }
+        return rel;
+    }
+}

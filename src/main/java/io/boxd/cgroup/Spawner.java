@@ -1,0 +1,152 @@
+package io.boxd.cgroup;
+
+import io.boxd.driver.SpawnFailedException;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.driver.SpawnedProcess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a process that is inside its cgroup before it runs any code of its own. A tiny
+ * {@code /bin/sh} wrapper writes its own pid to {@code cgroup.procs}, then waits for a "go" on
+ * stdin; boxd checks {@code /proc/<pid>/cgroup}, and only then lets the wrapper {@code exec}
+ * the target (through {@code setpriv} when a uid/gid is asked for). A failed move never runs
+ * the target.
+ */
+final class Spawner {
+
+    static final int EXIT_ATTACH_FAILED = 125;
+    static final int EXIT_NOT_RELEASED = 126;
+
+    /** $0 is the cgroup.procs path; "$@" is the target argv. */
+    static final String WRAPPER = "echo $$ > \"$0\" || exit " + EXIT_ATTACH_FAILED
+            + "; read -r go || exit " + EXIT_NOT_RELEASED
+            + "; [ \"$go\" = go ] || exit " + EXIT_NOT_RELEASED
+            + "; exec \"$@\" </dev/null";
+
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final Procs procs;
+    private final Duration attachTimeout;
+
+    Spawner(Procs procs, Duration attachTimeout) {
+        this.procs = procs;
+        this.attachTimeout = attachTimeout;
+    }
+
+    /** The full command line: wrapper, cgroup.procs path, optional privilege drop, target argv. */
+    static List<String> command(Path cgroupProcs, SpawnSpec spec) {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, cgroupProcs.toString()));
+        if (spec.uid() != null || spec.gid() != null) {
+            cmd.add("/usr/bin/setpriv");
+            if (spec.uid() != null) {
+                cmd.add("--reuid=" + spec.uid());
+            }
+            if (spec.gid() != null) {
+                cmd.add("--regid=" + spec.gid());
+            }
+            cmd.add("--clear-groups");
+            cmd.add("--");
+        }
+        cmd.addAll(spec.argv());
+        return cmd;
+    }
+
+    /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
+    static void environment(Map<String, String> target, SpawnSpec spec, String boxId) {
+        target.clear();
+        if (spec.env() != null) {
+            target.putAll(spec.env());
+        }
+        target.putIfAbsent("PATH", DEFAULT_PATH);
+        target.put("BOXD_BOX_ID", boxId);
+    }
+
+    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
+        ProcessBuilder pb = new ProcessBuilder(command(cgroupProcs, spec));
+        environment(pb.environment(), spec, boxId);
+        if (spec.cwd() != null) {
+            pb.directory(spec.cwd().toFile());
+        }
+        try {
+            Files.createDirectories(spec.logFile().getParent());
+        } catch (IOException e) {
+            throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
+        }
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+        pb.redirectErrorStream(true);
+        Instant startedAt = Instant.now();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new SpawnFailedException("cannot start " + spec.argv() + ": " + e.getMessage(), e);
+        }
+        int pid = (int) p.pid();
+        try {
+            awaitPlacement(p, pid, expectedCgroup);
+            try (OutputStream release = p.getOutputStream()) {
+                release.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            reap(p);
+            if (e instanceof SpawnFailedException sfe) {
+                throw sfe;
+            }
+            throw new SpawnFailedException("cannot release pid " + pid + " in " + expectedCgroup + ": " + e.getMessage(), e);
+        }
+        return new SpawnedProcess(pid, List.copyOf(spec.argv()), startedAt);
+    }
+
+    /** Waits until {@code /proc/<pid>/cgroup} names the box; the wrapper is blocked on stdin until then. */
+    private void awaitPlacement(Process p, int pid, String expectedCgroup) {
+        long deadline = System.nanoTime() + attachTimeout.toNanos();
+        long sleepMicros = 20;
+        while (true) {
+            Optional<String> where = procs.cgroupOf(pid);
+            if (where.isPresent() && where.get().equals(expectedCgroup)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                int code = p.exitValue();
+                throw new SpawnFailedException(code == EXIT_ATTACH_FAILED
+                        ? "pid " + pid + " could not join " + expectedCgroup + " (write to cgroup.procs failed); the target was not run"
+                        : "wrapper for pid " + pid + " exited with " + code + " before it was placed; the target was not run");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not " + expectedCgroup
+                        + ", after " + attachTimeout.toMillis() + " ms; killed it before it ran the target");
+            }
+            sleepMicros(sleepMicros);
+            sleepMicros = Math.min(sleepMicros * 2, 2_000);
+        }
+    }
+
+    private static void reap(Process p) {
+        try {
+            p.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void sleepMicros(long micros) {
+        try {
+            TimeUnit.MICROSECONDS.sleep(micros);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
