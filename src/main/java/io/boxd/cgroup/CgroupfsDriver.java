@@ -139,7 +139,7 @@ public class CgroupfsDriver implements BoxDriver {
         List<Missing> out = new ArrayList<>();
         for (LimitPlan.Write w : writes) {
             String where = missingAt.get(w.controller());
-            if (where != null) {
+            if (where != null && !w.unlimited()) {
                 out.add(new Missing(w.field(), w.controller(), where,
                         "enable '" + w.controller() + "' in the parent's cgroup.subtree_control (delegate it to "
                                 + fs.resolve(props.base()) + "), or run with boxd.enforcement=best-effort"));
@@ -162,6 +162,9 @@ public class CgroupfsDriver implements BoxDriver {
                 fs.write(rel, w.file(), w.value());
             } catch (CgroupWriteException e) {
                 if (!fs.fileExists(rel, w.file())) {
+                    if (w.unlimited()) {
+                        continue;
+                    }
                     failed.add(new Missing(w.field(), w.controller(), e.file().toString() + " (no such file)",
                             "this kernel does not offer " + w.file() + " here"));
                 } else if (enforcement == Enforcement.STRICT) {

@@ -17,6 +17,14 @@ public final class LimitPlan {
 
     /** One file to write: the API field it comes from, the controller it needs, the file and value. */
     public record Write(String field, String controller, String file, String value) {
+
+        /**
+         * "max" asks for no limit. Without the controller there is no limit either, so such a
+         * write needs nothing from the kernel and never makes a strict create fail.
+         */
+        public boolean unlimited() {
+            return value.startsWith(LimitValue.MAX);
+        }
     }
 
     /** Every limit file boxd reads back, in write order. */

@@ -7,29 +7,29 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads {@code /proc/<pid>/...} and sends signals. Parsing lives in {@link KernelText}. */
-final class Procs {
+public final class Procs {
 
     private final Path proc;
 
-    Procs(Path proc) {
+    public Procs(Path proc) {
         this.proc = proc;
     }
 
     /** The process's cgroup v2 path as it sees it, or empty when it has gone. */
-    Optional<String> cgroupOf(int pid) {
+    public Optional<String> cgroupOf(int pid) {
         return read(pid, "cgroup").flatMap(KernelText::unifiedPath);
     }
 
-    Optional<String> command(int pid) {
+    public Optional<String> command(int pid) {
         return read(pid, "cmdline").map(KernelText::cmdline);
     }
 
-    boolean alive(int pid) {
+    public boolean alive(int pid) {
         return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** SIGTERM ({@code force=false}) or SIGKILL; a process that is gone is fine. */
-    void signal(int pid, boolean force) {
+    public void signal(int pid, boolean force) {
         ProcessHandle.of(pid).ifPresent(ph -> {
             if (force) {
                 ph.destroyForcibly();

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * the target (through {@code setpriv} when a uid/gid is asked for). A failed move never runs
  * the target.
  */
-final class Spawner {
+public final class Spawner {
 
     static final int EXIT_ATTACH_FAILED = 125;
     static final int EXIT_NOT_RELEASED = 126;
@@ -63,7 +63,7 @@ final class Spawner {
     }
 
     /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
-    static void environment(Map<String, String> target, SpawnSpec spec, String boxId) {
+    public static void environment(Map<String, String> target, SpawnSpec spec, String boxId) {
         target.clear();
         if (spec.env() != null) {
             target.putAll(spec.env());
@@ -141,7 +141,7 @@ final class Spawner {
         }
     }
 
-    static void sleepMicros(long micros) {
+    public static void sleepMicros(long micros) {
         try {
             TimeUnit.MICROSECONDS.sleep(micros);
         } catch (InterruptedException e) {

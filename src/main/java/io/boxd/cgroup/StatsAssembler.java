@@ -4,12 +4,12 @@ import io.boxd.driver.BoxStats;
 import java.util.Map;
 
 /** Pure: parsed counter maps to {@link BoxStats}. A null map or key stays null ("unknown"). */
-final class StatsAssembler {
+public final class StatsAssembler {
 
     private StatsAssembler() {
     }
 
-    static BoxStats assemble(Map<String, Long> cpuStat, Long memCurrent, Long memPeak, Map<String, Long> memEvents,
+    public static BoxStats assemble(Map<String, Long> cpuStat, Long memCurrent, Long memPeak, Map<String, Long> memEvents,
                              Long pidsCurrent, Map<String, Long> pidsEvents) {
         BoxStats.Cpu cpu = cpuStat == null ? null : new BoxStats.Cpu(
                 cpuStat.get("usage_usec"), cpuStat.get("user_usec"), cpuStat.get("system_usec"),

@@ -17,6 +17,25 @@ public record Limits(
 
     public static final Limits NONE = new Limits(null, null, null, null, null, null);
 
+    /** Only the fields that are set, as {@code {memoryMaxBytes=67108864, pidsMax=max}}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        field(sb, "memoryMaxBytes", memoryMaxBytes);
+        field(sb, "memoryHighBytes", memoryHighBytes);
+        field(sb, "memorySwapMaxBytes", memorySwapMaxBytes);
+        field(sb, "cpuMax", cpuMax == null ? null : cpuMax.kernel());
+        field(sb, "cpuWeight", cpuWeight);
+        field(sb, "pidsMax", pidsMax);
+        return sb.append('}').toString();
+    }
+
+    private static void field(StringBuilder sb, String name, Object value) {
+        if (value != null) {
+            sb.append(sb.length() > 1 ? ", " : "").append(name).append('=').append(value);
+        }
+    }
+
     /** This, with every field that is null here taken from {@code fallback}. */
     public Limits orElse(Limits fallback) {
         if (fallback == null) {

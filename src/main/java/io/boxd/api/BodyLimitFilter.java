@@ -1,0 +1,106 @@
+package io.boxd.api;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Caps request bodies ({@code boxd.api.max-body-bytes}, default 64 KiB): a declared length over
+ * the cap is refused before reading, and a chunked body is cut off when it passes the cap.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class BodyLimitFilter extends OncePerRequestFilter {
+
+    /** The body passed the cap. */
+    static class TooLarge extends IOException {
+        TooLarge(long max) {
+            super("the request body is larger than " + max + " bytes");
+        }
+    }
+
+    private final long max;
+
+    BodyLimitFilter(@Value("${boxd.api.max-body-bytes:65536}") long max) {
+        this.max = max;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws ServletException, IOException {
+        if (req.getContentLengthLong() > max) {
+            res.setStatus(413);
+            res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            res.getWriter().write("{\"type\":\"" + Problems.PREFIX + "body-too-large\",\"title\":\"Content Too Large\","
+                    + "\"status\":413,\"detail\":\"the request body is larger than " + max + " bytes\",\"instance\":\""
+                    + req.getRequestURI().replaceAll("[^A-Za-z0-9/_.-]", "") + "\"}");
+            return;
+        }
+        chain.doFilter(new Capped(req, max), res);
+    }
+
+    private static final class Capped extends HttpServletRequestWrapper {
+        private final long max;
+        private ServletInputStream stream;
+
+        Capped(HttpServletRequest req, long max) {
+            super(req);
+            this.max = max;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                ServletInputStream in = super.getInputStream();
+                stream = new ServletInputStream() {
+                    long seen;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = in.read();
+                        if (b >= 0 && ++seen > max) {
+                            throw new TooLarge(max);
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = in.read(buf, off, len);
+                        if (n > 0 && (seen += n) > max) {
+                            throw new TooLarge(max);
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return in.isFinished();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return in.isReady();
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener l) {
+                        in.setReadListener(l);
+                    }
+                };
+            }
+            return stream;
+        }
+    }
+}

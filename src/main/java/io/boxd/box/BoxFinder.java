@@ -1,0 +1,54 @@
+package io.boxd.box;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** Filtered, paged listing: by state and by any number of {@code key=value} labels (all must match). */
+@Component
+class BoxFinder {
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final BoxRepository boxes;
+
+    BoxFinder(NamedParameterJdbcTemplate jdbc, BoxRepository boxes) {
+        this.jdbc = jdbc;
+        this.boxes = boxes;
+    }
+
+    BoxPage find(BoxState state, Map<String, String> labels, int page, int size) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        Map<String, Object> params = new HashMap<>();
+        if (state != null) {
+            where.append(" AND b.state = :state");
+            params.put("state", state.name());
+        }
+        int i = 0;
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            where.append(" AND EXISTS (SELECT 1 FROM box_label l").append(i).append(" WHERE l").append(i)
+                    .append(".box_id = b.id AND l").append(i).append(".label_key = :n").append(i)
+                    .append(" AND l").append(i).append(".label_value = :v").append(i).append(")");
+            params.put("n" + i, l.getKey());
+            params.put("v" + i, l.getValue());
+            i++;
+        }
+        Long total = jdbc.queryForObject("SELECT COUNT(*) FROM box b" + where, params, Long.class);
+        params.put("limit", size);
+        params.put("offset", (long) page * size);
+        List<String> ids = jdbc.queryForList("SELECT b.id FROM box b" + where
+                + " ORDER BY b.created_at, b.id LIMIT :limit OFFSET :offset", params, String.class);
+        Map<String, BoxRecord> byId = new HashMap<>();
+        boxes.findAllById(ids).forEach(r -> byId.put(r.id, r));
+        List<Box> items = new ArrayList<>();
+        for (String id : ids) {
+            BoxRecord r = byId.get(id);
+            if (r != null) {
+                items.add(Box.of(r));
+            }
+        }
+        return new BoxPage(items, page, size, total == null ? 0 : total);
+    }
+}

@@ -1,0 +1,117 @@
+package io.boxd.box;
+
+import io.boxd.box.BoxProblems.Invalid.Violation;
+import io.boxd.limits.LimitRules;
+import io.boxd.limits.Limits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Pure input rules. Anything that reaches the filesystem has passed these first. */
+public final class BoxRules {
+
+    public static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
+    public static final Pattern LABEL_KEY = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$");
+    public static final int MAX_LABELS = 32;
+    public static final int MAX_LABEL_VALUE = 255;
+    public static final int MAX_ARGS = 256;
+    public static final int MAX_ARG_CHARS = 4096;
+    public static final int MAX_ENV = 128;
+    public static final int MAX_ENV_CHARS = 4096;
+    public static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
+
+    private BoxRules() {
+    }
+
+    public static List<Violation> id(String field, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            return List.of(new Violation(field, "must match " + ID.pattern()));
+        }
+        return List.of();
+    }
+
+    public static List<Violation> newBox(NewBox req) {
+        List<Violation> out = new ArrayList<>();
+        if (req.id() != null) {
+            out.addAll(id("id", req.id()));
+        }
+        if (req.vmMemoryBytes() != null && req.vmMemoryBytes() <= 0) {
+            out.add(new Violation("vmMemoryBytes", "must be greater than 0, was " + req.vmMemoryBytes()));
+        }
+        if (req.vmMemoryBytes() != null && req.vmMemoryBytes() > (1L << 50)) {
+            out.add(new Violation("vmMemoryBytes", "must be at most 2^50, was " + req.vmMemoryBytes()));
+        }
+        out.addAll(limits(req.limits()));
+        out.addAll(labels(req.labels()));
+        return out;
+    }
+
+    public static List<Violation> limits(Limits limits) {
+        return LimitRules.validate(limits).stream().map(v -> new Violation(v.field(), v.message())).toList();
+    }
+
+    public static List<Violation> labels(Map<String, String> labels) {
+        List<Violation> out = new ArrayList<>();
+        if (labels == null) {
+            return out;
+        }
+        if (labels.size() > MAX_LABELS) {
+            out.add(new Violation("labels", "at most " + MAX_LABELS + " labels, was " + labels.size()));
+        }
+        labels.forEach((k, v) -> {
+            if (k == null || !LABEL_KEY.matcher(k).matches()) {
+                out.add(new Violation("labels", "key '" + k + "' must match " + LABEL_KEY.pattern()));
+            }
+            if (v == null || v.length() > MAX_LABEL_VALUE) {
+                out.add(new Violation("labels." + k, "value must be a string of at most " + MAX_LABEL_VALUE + " characters"));
+            }
+        });
+        return out;
+    }
+
+    public static List<Violation> process(NewProcess req) {
+        List<Violation> out = new ArrayList<>();
+        List<String> argv = req.argv();
+        if (argv == null || argv.isEmpty()) {
+            out.add(new Violation("argv", "must be a non-empty array of strings"));
+        } else {
+            if (argv.size() > MAX_ARGS) {
+                out.add(new Violation("argv", "at most " + MAX_ARGS + " arguments, was " + argv.size()));
+            }
+            for (int i = 0; i < argv.size(); i++) {
+                String a = argv.get(i);
+                if (a == null || a.length() > MAX_ARG_CHARS || a.indexOf('\0') >= 0) {
+                    out.add(new Violation("argv[" + i + "]", "must be a string of at most " + MAX_ARG_CHARS + " characters without NUL"));
+                }
+            }
+            if (argv.get(0) != null && argv.get(0).isEmpty()) {
+                out.add(new Violation("argv[0]", "must not be empty"));
+            }
+        }
+        Map<String, String> env = req.env();
+        if (env != null) {
+            if (env.size() > MAX_ENV) {
+                out.add(new Violation("env", "at most " + MAX_ENV + " variables, was " + env.size()));
+            }
+            env.forEach((k, v) -> {
+                if (k == null || !ENV_NAME.matcher(k).matches()) {
+                    out.add(new Violation("env", "name '" + k + "' must match " + ENV_NAME.pattern()));
+                }
+                if (v == null || v.length() > MAX_ENV_CHARS || v.indexOf('\0') >= 0) {
+                    out.add(new Violation("env." + k, "must be a string of at most " + MAX_ENV_CHARS + " characters without NUL"));
+                }
+            });
+        }
+        if (req.cwd() != null && (!req.cwd().startsWith("/") || req.cwd().indexOf('\0') >= 0)) {
+            out.add(new Violation("cwd", "must be an absolute path"));
+        }
+        if (req.uid() != null && req.uid() < 0) {
+            out.add(new Violation("uid", "must be 0 or more"));
+        }
+        if (req.gid() != null && req.gid() < 0) {
+            out.add(new Violation("gid", "must be 0 or more"));
+        }
+        return out;
+    }
+}

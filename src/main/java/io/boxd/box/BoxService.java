@@ -1,0 +1,359 @@
+package io.boxd.box;
+
+import io.boxd.BoxdProperties;
+import io.boxd.box.BoxProblems.Conflict;
+import io.boxd.box.BoxProblems.Invalid;
+import io.boxd.box.BoxProblems.NotFound;
+import io.boxd.driver.BoxDriver;
+import io.boxd.driver.BoxProcess;
+import io.boxd.driver.BoxStats;
+import io.boxd.driver.DriverException;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.driver.SpawnedProcess;
+import io.boxd.limits.LimitDefaults;
+import io.boxd.limits.LimitRules;
+import io.boxd.limits.Limits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The box lifecycle. Every step writes its intent to the database before it touches the kernel
+ * (CREATING before mkdir, REMOVING before rmdir), holds the box's lock so there is one writer
+ * per box, and records what happened in the box's history.
+ */
+@Service
+public class BoxService {
+
+    private static final Logger log = LoggerFactory.getLogger(BoxService.class);
+    private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BoxRepository boxes;
+    private final BoxHistory history;
+    private final BoxDriver driver;
+    private final BoxLocks locks;
+    private final LimitDefaults defaults;
+    private final BoxdProperties props;
+    private final TransactionTemplate tx;
+    private final BoxFinder finder;
+
+    BoxService(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, LimitDefaults defaults,
+               BoxdProperties props, TransactionTemplate tx, BoxFinder finder) {
+        this.boxes = boxes;
+        this.finder = finder;
+        this.history = history;
+        this.driver = driver;
+        this.locks = locks;
+        this.defaults = defaults;
+        this.props = props;
+        this.tx = tx;
+    }
+
+    public BoxDriver driver() {
+        return driver;
+    }
+
+    // ---- create ------------------------------------------------------------------------
+
+    public Box create(NewBox req) {
+        NewBox r = req == null ? new NewBox(null, null, null, null) : req;
+        invalidIf(BoxRules.newBox(r));
+        String id = r.id() != null ? r.id() : generateId();
+        Limits limits = LimitRules.withDefaults(r.limits(), r.vmMemoryBytes(), defaults);
+        return locks.with(id, () -> {
+            BoxRecord rec = new BoxRecord();
+            rec.id = id;
+            rec.state = BoxState.CREATING;
+            rec.driver = driver.name();
+            rec.limits = limits;
+            rec.createdAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            rec.updatedAt = rec.createdAt;
+            rec.labelMap(r.labels());
+            BoxRecord saved = insert(rec);
+            try {
+                var placement = driver.create(id, limits);
+                saved.cgroupPath = placement.cgroupPath();
+                saved.enforced = placement.enforced();
+                saved.state(BoxState.CREATED);
+                return Box.of(saveWith(saved, BoxEvent.of(id, "created",
+                        "cgroup " + placement.cgroupPath() + "; requested " + limits + "; enforced " + placement.enforced())));
+            } catch (RuntimeException e) {
+                // Nothing is left behind: the driver rolled back its cgroup; drop the intent too.
+                tx.executeWithoutResult(s -> {
+                    history.deleteAll(id);
+                    boxes.deleteById(id);
+                });
+                throw e;
+            }
+        });
+    }
+
+    private BoxRecord insert(BoxRecord rec) {
+        try {
+            return tx.execute(s -> boxes.save(rec));
+        } catch (DbActionExecutionException | DataIntegrityViolationException e) {
+            if (boxes.existsById(rec.id)) {
+                throw new Conflict("box-exists", "a box with id '" + rec.id + "' already exists");
+            }
+            throw e;
+        }
+    }
+
+    static String generateId() {
+        char[] out = new char[16];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+        }
+        return "box-" + new String(out);
+    }
+
+    // ---- read --------------------------------------------------------------------------
+
+    public Box get(String id) {
+        return Box.of(load(id));
+    }
+
+    public static final int MAX_PAGE_SIZE = 500;
+
+    /** {@code label} entries are {@code key=value}; all must match. */
+    public BoxPage list(String state, List<String> label, int page, int size) {
+        List<Invalid.Violation> bad = new ArrayList<>();
+        BoxState st = null;
+        if (state != null && !state.isBlank()) {
+            try {
+                st = BoxState.valueOf(state.trim().toUpperCase());
+            } catch (IllegalArgumentException e) {
+                bad.add(new Invalid.Violation("state", "must be one of " + java.util.Arrays.toString(BoxState.values())));
+            }
+        }
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (String l : label == null ? List.<String>of() : label) {
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                bad.add(new Invalid.Violation("label", "must be key=value, was '" + l + "'"));
+            } else {
+                labels.put(l.substring(0, eq), l.substring(eq + 1));
+            }
+        }
+        if (page < 0) {
+            bad.add(new Invalid.Violation("page", "must be 0 or more"));
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            bad.add(new Invalid.Violation("size", "must be between 1 and " + MAX_PAGE_SIZE));
+        }
+        invalidIf(bad);
+        return finder.find(st, labels, page, size);
+    }
+
+    public List<BoxEvent> events(String id) {
+        load(id);
+        return history.of(id);
+    }
+
+    public List<BoxProcess> processes(String id) {
+        BoxRecord rec = load(id);
+        return rec.state.live() ? driver.processes(id) : List.of();
+    }
+
+    public BoxStats stats(String id) {
+        BoxRecord rec = requireLive(load(id));
+        BoxStats stats = driver.stats(id);
+        locks.tryWith(id, () -> noteCounters(id, stats));
+        return stats;
+    }
+
+    // ---- change ------------------------------------------------------------------------
+
+    public Box patch(String id, Limits patch) {
+        validId(id);
+        invalidIf(BoxRules.limits(patch));
+        return locks.with(id, () -> {
+            BoxRecord rec = requireLive(load(id));
+            Limits next = patch == null ? rec.limits : patch.orElse(rec.limits);
+            Limits enforced = driver.applyLimits(id, next);
+            rec.limits = next;
+            rec.enforced = enforced;
+            rec.state(rec.state);
+            return Box.of(saveWith(rec, BoxEvent.of(id, "limits-changed", "requested " + next + "; enforced " + enforced)));
+        });
+    }
+
+    public SpawnedProcess spawn(String id, NewProcess req) {
+        validId(id);
+        invalidIf(BoxRules.process(req));
+        Path cwd = req.cwd() == null ? null : Path.of(req.cwd());
+        if (cwd != null && !Files.isDirectory(cwd)) {
+            throw new Invalid("cwd", "is not an existing directory: " + req.cwd());
+        }
+        Map<String, String> env = req.env() == null ? Map.of() : req.env();
+        if (Executables.resolve(req.argv().get(0), env.get("PATH"), cwd).isEmpty()) {
+            throw new Invalid("argv[0]", "is not an executable file (searched PATH): " + req.argv().get(0));
+        }
+        return locks.with(id, () -> {
+            BoxRecord rec = requireLive(load(id));
+            SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, req.uid(), req.gid(), logFile(id)));
+            rec.state(BoxState.RUNNING);
+            saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv()));
+            return p;
+        });
+    }
+
+    public Box adopt(String id, int pid) {
+        validId(id);
+        if (pid <= 0) {
+            throw new Invalid("pid", "must be greater than 0");
+        }
+        return locks.with(id, () -> {
+            BoxRecord rec = requireLive(load(id));
+            driver.adopt(id, pid);
+            rec.state(BoxState.RUNNING);
+            return Box.of(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));
+        });
+    }
+
+    public Box kill(String id) {
+        validId(id);
+        return locks.with(id, () -> {
+            BoxRecord rec = requireLive(load(id));
+            driver.kill(id);
+            rec.state(BoxState.STOPPED);
+            return Box.of(saveWith(rec, BoxEvent.of(id, "killed", "cgroup.kill; the box is empty")));
+        });
+    }
+
+    public Box stop(String id, Integer graceSeconds) {
+        validId(id);
+        int grace = graceSeconds == null ? 10 : graceSeconds;
+        if (grace < 0 || grace > 3600) {
+            throw new Invalid("graceSeconds", "must be between 0 and 3600, was " + grace);
+        }
+        return locks.with(id, () -> {
+            BoxRecord rec = requireLive(load(id));
+            driver.stop(id, Duration.ofSeconds(grace));
+            rec.state(BoxState.STOPPED);
+            return Box.of(saveWith(rec, BoxEvent.of(id, "stopped", "SIGTERM, then kill after " + grace + " s")));
+        });
+    }
+
+    /** Deletes a box's cgroup; the record and its history stay, in state REMOVED. */
+    public void delete(String id, boolean force) {
+        validId(id);
+        locks.with(id, () -> {
+            BoxRecord rec = load(id);
+            if (rec.state == BoxState.REMOVED || rec.state == BoxState.LOST) {
+                return null;
+            }
+            if (!force && driver.populated(id)) {
+                throw new Conflict("box-has-processes",
+                        "box '" + id + "' has live processes; kill or stop it first, or DELETE with force=true");
+            }
+            rec.state(BoxState.REMOVING);
+            rec = saveWith(rec, null);
+            removeNow(rec, force);
+            return null;
+        });
+    }
+
+    /**
+     * The kernel half of delete, from REMOVING to REMOVED. Also used by reconciliation to finish
+     * a delete that a crash interrupted. Caller holds the box's lock.
+     */
+    void removeNow(BoxRecord rec, boolean kill) {
+        String id = rec.id;
+        if (kill) {
+            driver.kill(id);
+        }
+        if (driver.exists(id)) {
+            BoxStats last = driver.stats(id);
+            noteCounters(id, last);
+            String counters = Counters.format(Counters.of(last));
+            if (!counters.isEmpty()) {
+                history.add(BoxEvent.of(id, "final-counters", counters));
+            }
+        }
+        driver.remove(id);
+        BoxRecord fresh = load(id);
+        fresh.state(BoxState.REMOVED);
+        saveWith(fresh, BoxEvent.of(id, "removed", (kill ? "killed, then " : "") + "removed " + fresh.cgroupPath));
+    }
+
+    /** Records rises in the OOM and pids counters as events. Caller holds the box's lock. */
+    void noteCounters(String id, BoxStats stats) {
+        var now = Counters.of(stats);
+        if (now.isEmpty()) {
+            return;
+        }
+        BoxRecord rec = boxes.findById(id).orElse(null);
+        if (rec == null) {
+            return;
+        }
+        var before = Counters.parse(rec.counters);
+        List<Counters.Rise> rises = Counters.rises(before, now);
+        String formatted = Counters.format(now);
+        if (formatted.equals(rec.counters)) {
+            return;
+        }
+        rec.counters = formatted;
+        try {
+            tx.executeWithoutResult(s -> {
+                boxes.save(rec);
+                for (Counters.Rise r : rises) {
+                    history.add(BoxEvent.of(id, r.type(), r.detail()));
+                }
+            });
+        } catch (OptimisticLockingFailureException e) {
+            log.debug("counters for {} changed under us; next read records them", id);
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------
+
+    Path logFile(String id) {
+        return props.logDir().resolve(id + ".log");
+    }
+
+    private BoxRecord saveWith(BoxRecord rec, BoxEvent event) {
+        return tx.execute(s -> {
+            BoxRecord saved = boxes.save(rec);
+            if (event != null) {
+                history.add(event);
+            }
+            return saved;
+        });
+    }
+
+    BoxRecord load(String id) {
+        validId(id);
+        return boxes.findById(id).orElseThrow(() -> new NotFound(id));
+    }
+
+    private static BoxRecord requireLive(BoxRecord rec) {
+        if (!rec.state.live()) {
+            throw new Conflict("box-not-live", "box '" + rec.id + "' is " + rec.state + "; this needs a live box");
+        }
+        return rec;
+    }
+
+    private static void validId(String id) {
+        invalidIf(BoxRules.id("id", id));
+    }
+
+    private static void invalidIf(List<Invalid.Violation> violations) {
+        if (!violations.isEmpty()) {
+            throw new Invalid(new ArrayList<>(violations));
+        }
+    }
+}

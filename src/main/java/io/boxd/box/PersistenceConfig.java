@@ -1,0 +1,55 @@
+package io.boxd.box;
+
+import io.boxd.limits.Limits;
+import java.util.List;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.relational.core.mapping.RelationalMappingContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.data.convert.ReadingConverter;
+import org.springframework.data.convert.WritingConverter;
+import org.springframework.data.jdbc.core.convert.JdbcCustomConversions;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Limits are stored as JSON text: they are read and written whole, never queried by field. */
+@Configuration(proxyBeanMethods = false)
+class PersistenceConfig {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Plain, unquoted identifiers, so the same migrations and names work on H2 and PostgreSQL. */
+    @Bean
+    static BeanPostProcessor unquotedIdentifiers() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                if (bean instanceof RelationalMappingContext ctx) {
+                    ctx.setForceQuote(false);
+                }
+                return bean;
+            }
+        };
+    }
+
+    @Bean
+    JdbcCustomConversions jdbcCustomConversions() {
+        return new JdbcCustomConversions(List.of(new LimitsWriter(), new LimitsReader()));
+    }
+
+    @WritingConverter
+    static final class LimitsWriter implements Converter<Limits, String> {
+        @Override
+        public String convert(Limits source) {
+            return JSON.writeValueAsString(source);
+        }
+    }
+
+    @ReadingConverter
+    static final class LimitsReader implements Converter<String, Limits> {
+        @Override
+        public Limits convert(String source) {
+            return JSON.readValue(source, Limits.class);
+        }
+    }
+}

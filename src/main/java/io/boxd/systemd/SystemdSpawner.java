@@ -1,0 +1,108 @@
+package io.boxd.systemd;
+
+import io.boxd.cgroup.Procs;
+import io.boxd.cgroup.Spawner;
+import io.boxd.driver.SpawnFailedException;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.driver.SpawnedProcess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Starts a process that is in its box before it runs any code of its own, with systemd doing
+ * the move. A {@code /bin/sh} wrapper blocks on stdin; boxd asks systemd for a scope holding the
+ * wrapper's pid, checks {@code /proc/<pid>/cgroup}, and only then sends "go", on which the
+ * wrapper {@code exec}s the target. If anything fails the wrapper is killed and the target never
+ * runs.
+ */
+final class SystemdSpawner {
+
+    static final int EXIT_NOT_RELEASED = 126;
+
+    /** "$@" is the target argv; the wrapper touches nothing before it is released. */
+    static final String WRAPPER = "read -r go || exit " + EXIT_NOT_RELEASED
+            + "; [ \"$go\" = go ] || exit " + EXIT_NOT_RELEASED
+            + "; exec \"$@\" </dev/null";
+
+    private final Procs procs;
+
+    SystemdSpawner(Procs procs) {
+        this.procs = procs;
+    }
+
+    static List<String> command(SpawnSpec spec) {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "boxd-spawn"));
+        if (spec.uid() != null || spec.gid() != null) {
+            cmd.add("/usr/bin/setpriv");
+            if (spec.uid() != null) {
+                cmd.add("--reuid=" + spec.uid());
+            }
+            if (spec.gid() != null) {
+                cmd.add("--regid=" + spec.gid());
+            }
+            cmd.add("--clear-groups");
+            cmd.add("--");
+        }
+        cmd.addAll(spec.argv());
+        return cmd;
+    }
+
+    /**
+     * @param place asks systemd to put the pid in the box (throws when it could not)
+     * @param cgroupPrefix the box's cgroup path as {@code /proc/<pid>/cgroup} shows it
+     */
+    SpawnedProcess spawn(String boxId, SpawnSpec spec, IntConsumer place, String cgroupPrefix) {
+        ProcessBuilder pb = new ProcessBuilder(command(spec));
+        Spawner.environment(pb.environment(), spec, boxId);
+        if (spec.cwd() != null) {
+            pb.directory(spec.cwd().toFile());
+        }
+        try {
+            Files.createDirectories(spec.logFile().getParent());
+        } catch (IOException e) {
+            throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
+        }
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+        pb.redirectErrorStream(true);
+        Instant startedAt = Instant.now();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new SpawnFailedException("cannot start " + spec.argv() + ": " + e.getMessage(), e);
+        }
+        int pid = (int) p.pid();
+        try {
+            place.accept(pid);
+            Optional<String> where = procs.cgroupOf(pid);
+            if (where.isEmpty() || !where.get().startsWith(cgroupPrefix + "/")) {
+                throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not under " + cgroupPrefix
+                        + ", after systemd placed it; killed it before it ran the target");
+            }
+            try (OutputStream release = p.getOutputStream()) {
+                release.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            if (e instanceof SpawnFailedException sfe) {
+                throw sfe;
+            }
+            throw new SpawnFailedException("could not place pid " + pid + " of " + spec.argv() + " in box " + boxId
+                    + " through systemd; the target was not run: " + e.getMessage(), e);
+        }
+        return new SpawnedProcess(pid, List.copyOf(spec.argv()), startedAt);
+    }
+}

@@ -1,0 +1,43 @@
+package io.boxd.systemd;
+
+import java.util.Objects;
+import org.freedesktop.dbus.Struct;
+import org.freedesktop.dbus.annotations.Position;
+import org.freedesktop.dbus.types.Variant;
+
+/** One {@code (sv)} unit property: its systemd name and a value that carries its D-Bus type. */
+public final class UnitProperty extends Struct {
+
+    @Position(0)
+    public final String name;
+    @Position(1)
+    public final Variant<?> value;
+
+    public UnitProperty(String name, Variant<?> value) {
+        this.name = name;
+        this.value = value;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Variant<?> value() {
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof UnitProperty p && name.equals(p.name) && value.equals(p.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, value);
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + value.getSig() + ")=" + value.getValue();
+    }
+}
