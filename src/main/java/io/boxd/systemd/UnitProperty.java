@@ -1,6 +1,5 @@
 package io.boxd.systemd;
 
-import java.util.Objects;
 import org.freedesktop.dbus.Struct;
 import org.freedesktop.dbus.annotations.Position;
 import org.freedesktop.dbus.types.Variant;
@@ -24,20 +23,5 @@ public final class UnitProperty extends Struct {
 
     public Variant<?> value() {
         return value;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof UnitProperty p && name.equals(p.name) && value.equals(p.value);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, value);
-    }
-
-    @Override
-    public String toString() {
-        return name + "(" + value.getSig() + ")=" + value.getValue();
     }
 }
