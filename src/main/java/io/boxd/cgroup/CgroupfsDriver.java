@@ -39,7 +39,7 @@ public class CgroupfsDriver implements BoxDriver {
     private final String reason;
     private final Procs procs;
     private final Spawner spawner;
-    private final boolean hasKill;
+    private boolean hasKill;
 
     public CgroupfsDriver(CgroupFs fs, CgroupProperties props, Enforcement enforcement, String reason) {
         this.fs = fs;
@@ -85,6 +85,11 @@ public class CgroupfsDriver implements BoxDriver {
     /** {@code cgroup.kill} is in every non-root cgroup on kernels ≥ 5.14. */
     boolean hasKill() {
         return hasKill;
+    }
+
+    /** Behave as on kernels before 5.14, which have no {@code cgroup.kill}. */
+    void withoutCgroupKill() {
+        hasKill = false;
     }
 
     // ---- create and limits -------------------------------------------------------------

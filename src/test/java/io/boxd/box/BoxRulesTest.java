@@ -1,0 +1,39 @@
+package io.boxd.box;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class BoxRulesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "..", ".", "a/b", "a.b", "cgroup.procs", "-a", "_a", "a b", "ä",
+            "a12345678901234567890123456789012345678901234567890123456789012345"})
+    void rejectsIdsThatCouldNameAnythingButABox(String id) {
+        assertThat(BoxRules.id("id", id)).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "A0", "box-1", "box_1", "a123456789012345678901234567890123456789012345678901234567890123"})
+    void acceptsIdsOfTheDocumentedShape(String id) {
+        assertThat(BoxRules.id("id", id)).isEmpty();
+    }
+
+    @Test
+    void processNeedsANonEmptyArgvAndAbsoluteCwd() {
+        assertThat(BoxRules.process(new NewProcess(List.of(), null, null, null, null))).extracting(v -> v.field()).containsExactly("argv");
+        assertThat(BoxRules.process(new NewProcess(List.of("sleep", "1"), null, "rel/dir", null, null))).extracting(v -> v.field()).containsExactly("cwd");
+        assertThat(BoxRules.process(new NewProcess(List.of("sleep"), Map.of("1BAD", "x"), null, -1, null))).extracting(v -> v.field()).containsExactly("env", "uid");
+    }
+
+    @Test
+    void labelsHaveBoundedKeysAndValues() {
+        assertThat(BoxRules.labels(Map.of("team", "docs", "k8s.io/app", "x"))).isEmpty();
+        assertThat(BoxRules.labels(Map.of("bad key", "x"))).hasSize(1);
+        assertThat(BoxRules.labels(Map.of("k", "x".repeat(256)))).hasSize(1);
+    }
+}

@@ -1,0 +1,46 @@
+package io.boxd.box;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.boxd.driver.BoxStats;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CountersTest {
+
+    static BoxStats stats(long oom, long oomKill, long pidsMax) {
+        return new BoxStats(null,
+                new BoxStats.Memory(1L, 2L, new BoxStats.MemoryEvents(0L, 4L, 9L, oom, oomKill)),
+                new BoxStats.Pids(3L, new BoxStats.PidsEvents(pidsMax)));
+    }
+
+    @Test
+    void oomKillRiseIsAnEventOfItsOwn() {
+        var before = Counters.of(stats(0, 0, 0));
+        var now = Counters.of(stats(1, 1, 0));
+        assertThat(Counters.rises(before, now)).extracting(Counters.Rise::type).containsExactly("oom-kill", "oom");
+    }
+
+    @Test
+    void noRiseNoEvent() {
+        var same = Counters.of(stats(2, 2, 5));
+        assertThat(Counters.rises(same, same)).isEmpty();
+    }
+
+    @Test
+    void firstSightingCountsFromZero() {
+        assertThat(Counters.rises(Map.of(), Counters.of(stats(0, 0, 7))))
+                .containsExactly(new Counters.Rise("pids-max", "pids.events.max", 0, 7));
+    }
+
+    @Test
+    void formatAndParseRoundTrip() {
+        var c = Counters.of(stats(1, 1, 3));
+        assertThat(Counters.parse(Counters.format(c))).isEqualTo(c);
+    }
+
+    @Test
+    void missingFilesGiveNoCounters() {
+        assertThat(Counters.of(new BoxStats(null, null, null))).isEmpty();
+    }
+}

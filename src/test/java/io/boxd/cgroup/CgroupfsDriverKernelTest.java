@@ -1,0 +1,300 @@
+package io.boxd.cgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.boxd.driver.BoxProcess;
+import io.boxd.driver.BoxStats;
+import io.boxd.driver.Enforcement;
+import io.boxd.driver.LimitNotEnforceableException;
+import io.boxd.driver.NoSuchProcessException;
+import io.boxd.driver.SpawnFailedException;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.driver.SpawnedProcess;
+import io.boxd.limits.LimitValue;
+import io.boxd.limits.Limits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cgroupfs driver against the real kernel: every assertion is read back from cgroupfs or /proc. */
+class CgroupfsDriverKernelTest {
+
+    static Path mount;
+    static String base;
+    static CgroupFs fs;
+    static final List<Process> started = new ArrayList<>();
+    static final List<Integer> pids = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void setUp() {
+        mount = KernelCgroups.mount();
+        base = KernelCgroups.uniqueBase();
+        fs = new CgroupFs(mount);
+    }
+
+    @AfterEach
+    void reapEveryBox() {
+        CgroupfsDriver d = driver(Enforcement.BEST_EFFORT, Set.of());
+        for (String id : d.listBoxes()) {
+            d.kill(id);
+            d.remove(id);
+        }
+    }
+
+    @AfterAll
+    static void nothingIsLeft() throws Exception {
+        started.forEach(Process::destroyForcibly);
+        assertThat(KernelCgroups.cleanUp(mount, base)).as("cgroups left under " + base).isZero();
+        for (int pid : pids) {
+            assertThat(alive(pid)).as("pid " + pid + " left alive").isFalse();
+        }
+    }
+
+    static CgroupfsDriver driver(Enforcement e, Set<String> controllers) {
+        var props = new CgroupProperties(null, base, controllers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2));
+        return new CgroupfsDriver(fs, props, e, "test");
+    }
+
+    SpawnSpec spec(String... argv) {
+        return new SpawnSpec(List.of(argv), Map.of(), null, null, null, tmp.resolve("box.log"));
+    }
+
+    static boolean alive(int pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    static String cgroupOf(int pid) throws Exception {
+        return KernelText.unifiedPath(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).orElseThrow();
+    }
+
+    static void awaitDead(int pid) throws InterruptedException {
+        for (int i = 0; i < 400 && alive(pid); i++) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void createSpawnAndAdoptPlaceProcessesInTheBox() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        var placement = d.create("csa", Limits.NONE);
+        assertThat(Path.of(placement.cgroupPath())).isDirectory().isEqualTo(mount.resolve(base + "/csa"));
+
+        SpawnedProcess p = d.spawn("csa", spec("sleep", "300"));
+        pids.add(p.pid());
+        assertThat(cgroupOf(p.pid())).isEqualTo("/" + base + "/csa");
+
+        Process outside = new ProcessBuilder("sleep", "300").start();
+        started.add(outside);
+        pids.add((int) outside.pid());
+        assertThat(cgroupOf((int) outside.pid())).isNotEqualTo("/" + base + "/csa");
+        d.adopt("csa", (int) outside.pid());
+        assertThat(cgroupOf((int) outside.pid())).isEqualTo("/" + base + "/csa");
+
+        assertThat(d.processes("csa")).extracting(BoxProcess::pid).containsExactlyInAnyOrder(p.pid(), (int) outside.pid());
+        assertThat(d.processes("csa")).extracting(BoxProcess::command).contains("sleep 300");
+        assertThat(d.populated("csa")).isTrue();
+    }
+
+    @Test
+    void spawnGivesTheTargetExactlyTheRequestedEnvironmentAndLogsOutput() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("env", Limits.NONE);
+        Path log = tmp.resolve("env.log");
+        var p = d.spawn("env", new SpawnSpec(List.of("sh", "-c", "env; echo err >&2"), Map.of("GREETING", "hi"), tmp, null, null, log));
+        awaitDead(p.pid());
+        String out = Files.readString(log);
+        assertThat(out).contains("GREETING=hi", "BOXD_BOX_ID=env", "PWD=" + tmp, "err").doesNotContain("JAVA_HOME", "HOME=");
+    }
+
+    @Test
+    void adoptOfAPidThatDoesNotExistIsNoSuchProcess() {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("nopid", Limits.NONE);
+        assertThatThrownBy(() -> d.adopt("nopid", 999_999_999)).isInstanceOf(NoSuchProcessException.class);
+    }
+
+    @Test
+    void killReapsADoubleForkedSetsidDaemon() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("daemon", Limits.NONE);
+        Path pidFile = tmp.resolve("daemon.pid");
+        // The middle shell exits at once, so the daemon is reparented away from us and has its own session.
+        var p = d.spawn("daemon", spec("sh", "-c", "(setsid sh -c 'echo $$ > " + pidFile + "; exec sleep 300' &) ; exec sleep 300"));
+        pids.add(p.pid());
+        for (int i = 0; i < 400 && !(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()); i++) {
+            Thread.sleep(5);
+        }
+        int daemon = Integer.parseInt(Files.readString(pidFile).trim());
+        pids.add(daemon);
+        assertThat(ProcessHandle.of(daemon).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of((long) p.pid()));
+        assertThat(cgroupOf(daemon)).isEqualTo("/" + base + "/daemon");
+
+        d.kill("daemon");
+
+        assertThat(d.populated("daemon")).isFalse();
+        awaitDead(daemon);
+        assertThat(alive(daemon)).isFalse();
+        assertThat(alive(p.pid())).isFalse();
+    }
+
+    @Test
+    void killWithoutCgroupKillFreezesAndSigkillsEveryPid() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.withoutCgroupKill();
+        d.create("nokill", Limits.NONE);
+        var p = d.spawn("nokill", spec("sh", "-c", "sleep 300 & sleep 300 & exec sleep 300"));
+        pids.add(p.pid());
+        Thread.sleep(50);
+        assertThat(d.processes("nokill")).hasSize(3);
+        d.kill("nokill");
+        assertThat(d.populated("nokill")).isFalse();
+        assertThat(fs.read(base + "/nokill", "cgroup.freeze")).contains("0\n");
+    }
+
+    @Test
+    void removeRightAfterKillNeverSurfacesEbusy() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        for (int round = 0; round < 20; round++) {
+            String id = "rm" + round;
+            d.create(id, Limits.NONE);
+            var p = d.spawn(id, spec("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 300 & done; wait"));
+            pids.add(p.pid());
+            d.kill(id);
+            d.remove(id);
+            assertThat(mount.resolve(base + "/" + id)).doesNotExist();
+        }
+    }
+
+    @Test
+    void removeDeletesChildCgroupsFirstAndToleratesAbsence() {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("nested", Limits.NONE);
+        fs.mkdir(base + "/nested/a");
+        fs.mkdir(base + "/nested/a/b");
+        d.remove("nested");
+        assertThat(mount.resolve(base + "/nested")).doesNotExist();
+        d.remove("nested");
+    }
+
+    @Test
+    void stopSendsTermThenKillsWhatIgnoresIt() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("stop", Limits.NONE);
+        var polite = d.spawn("stop", spec("sleep", "300"));
+        var stubborn = d.spawn("stop", spec("sh", "-c", "trap '' TERM; while :; do sleep 1; done"));
+        pids.add(polite.pid());
+        pids.add(stubborn.pid());
+        Thread.sleep(50);
+        long t0 = System.nanoTime();
+        d.stop("stop", Duration.ofMillis(300));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(d.populated("stop")).isFalse();
+    }
+
+    @Test
+    void spawnNeverRunsTheTargetWhenTheAttachFails() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("noattach", Limits.NONE);
+        // A cgroup that delegates a controller to a child may not hold processes itself
+        // ("no internal processes"), so the wrapper's write to cgroup.procs fails.
+        String rootBefore = fs.read("", "cgroup.subtree_control").orElseThrow();
+        try {
+            fs.write("", "cgroup.subtree_control", "+hugetlb");
+            fs.write(base, "cgroup.subtree_control", "+hugetlb");
+            fs.mkdir(base + "/noattach/child");
+            fs.write(base + "/noattach", "cgroup.subtree_control", "+hugetlb");
+            Path marker = tmp.resolve("ran");
+            assertThatThrownBy(() -> d.spawn("noattach", spec("touch", marker.toString())))
+                    .isInstanceOf(SpawnFailedException.class).hasMessageContaining("could not join");
+            Thread.sleep(100);
+            assertThat(marker).doesNotExist();
+        } finally {
+            fs.write(base + "/noattach", "cgroup.subtree_control", "-hugetlb");
+            fs.write(base, "cgroup.subtree_control", "-hugetlb");
+            if (!rootBefore.contains("hugetlb")) {
+                fs.write("", "cgroup.subtree_control", "-hugetlb");
+            }
+        }
+    }
+
+    @Test
+    void strictRefusesMemoryWhereTheControllerIsMissingAndLeavesNothing() {
+        assertThat(fs.read("", "cgroup.controllers").orElse("")).as("this test needs a host without the memory controller")
+                .doesNotContain("memory");
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        Limits memory = new Limits(LimitValue.of(64L << 20), null, null, null, null, null);
+        assertThatThrownBy(() -> d.create("strict", memory))
+                .isInstanceOfSatisfying(LimitNotEnforceableException.class, e -> {
+                    assertThat(e.missing()).singleElement().satisfies(m -> {
+                        assertThat(m.controller()).isEqualTo("memory");
+                        assertThat(m.limit()).isEqualTo("memoryMaxBytes");
+                        assertThat(m.missingAt()).startsWith(mount.toString());
+                    });
+                });
+        assertThat(mount.resolve(base + "/strict")).doesNotExist();
+    }
+
+    @Test
+    void bestEffortCreatesAndReportsOnlyWhatTheKernelEnforces() {
+        CgroupfsDriver d = driver(Enforcement.BEST_EFFORT, Set.of());
+        Limits asked = new Limits(LimitValue.of(64L << 20), null, null, null, null, LimitValue.of(64));
+        var placement = d.create("honest", asked);
+        assertThat(Path.of(placement.cgroupPath())).isDirectory();
+        assertThat(placement.enforced().memoryMaxBytes()).isNull();
+        assertThat(placement.enforced().pidsMax()).isNull();
+        assertThat(mount.resolve(base + "/honest/memory.max")).doesNotExist();
+    }
+
+    @Test
+    void enablesTheAvailableIntersectionAtEveryLevel() {
+        String rootBefore = fs.read("", "cgroup.subtree_control").orElseThrow();
+        try {
+            // hugetlb is the one controller this host offers; cpu, memory and pids are not.
+            CgroupfsDriver d = driver(Enforcement.STRICT, Set.of("cpu", "memory", "pids", "hugetlb"));
+            d.create("ctl", Limits.NONE);
+            assertThat(KernelText.controllers(fs.read("", "cgroup.subtree_control").orElseThrow())).contains("hugetlb");
+            assertThat(KernelText.controllers(fs.read(base, "cgroup.subtree_control").orElseThrow())).containsExactly("hugetlb");
+            assertThat(KernelText.controllers(fs.read(base + "/ctl", "cgroup.controllers").orElseThrow())).containsExactly("hugetlb");
+            // Idempotent: a second create writes nothing new and succeeds.
+            d.create("ctl2", Limits.NONE);
+            assertThat(d.host().boxControllers()).containsExactly("hugetlb");
+        } finally {
+            reapEveryBox();
+            fs.write(base, "cgroup.subtree_control", "-hugetlb");
+            if (!rootBefore.contains("hugetlb")) {
+                fs.write("", "cgroup.subtree_control", "-hugetlb");
+            }
+        }
+    }
+
+    @Test
+    void statsLeaveMissingFilesAbsentNeverZero() {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("stats", Limits.NONE);
+        BoxStats s = d.stats("stats");
+        assertThat(s.cpu()).isNotNull();
+        assertThat(s.cpu().usageMicros()).isNotNull();
+        if (!fs.fileExists(base + "/stats", "memory.current")) {
+            assertThat(s.memory()).isNull();
+        }
+        if (!fs.fileExists(base + "/stats", "pids.current")) {
+            assertThat(s.pids()).isNull();
+        }
+        if (!fs.fileExists(base + "/stats", "cpu.max")) {
+            assertThat(s.cpu().nrThrottled()).isNull();
+        }
+    }
+}
