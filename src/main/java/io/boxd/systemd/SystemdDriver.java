@@ -106,6 +106,12 @@ public class SystemdDriver implements BoxDriver {
         baseLock.readLock().lock();
         try {
             bus.startTransientUnit(unit, UnitPlan.boxSlice(boxId, limits));
+        } catch (SystemdCallException e) {
+            if (!SystemdBus.UNIT_EXISTS.equals(e.errorName())) {
+                // a failed start job leaves a failed unit behind; an existing unit is someone else's
+                removeQuietly(boxId, e);
+            }
+            throw e;
         } finally {
             baseLock.readLock().unlock();
         }
@@ -114,12 +120,16 @@ public class SystemdDriver implements BoxDriver {
             Limits enforced = readBack(rel, limits);
             return new Placement(fs.resolve(rel).toString(), enforced);
         } catch (RuntimeException e) {
-            try {
-                remove(boxId);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            removeQuietly(boxId, e);
             throw e;
+        }
+    }
+
+    private void removeQuietly(String boxId, RuntimeException cause) {
+        try {
+            remove(boxId);
+        } catch (RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
         }
     }
 

@@ -94,7 +94,7 @@ final class UnitPlan {
         for (LimitPlan.Write w : LimitPlan.writes(limits)) {
             if (!available.contains(w.controller()) && !unlimited(w)) {
                 out.add(new Missing(w.field(), w.controller(), where + " (its cgroup.controllers is \""
-                        + String.join(" ", available) + "\")", fix(w.controller(), bus)));
+                        + String.join(" ", new java.util.TreeSet<>(available)) + "\")", fix(w.controller(), bus)));
             }
         }
         return out;
