@@ -1,0 +1,154 @@
+#!/bin/bash
+# Runs inside the kernel-lab VM as root, with systemd as PID 1 (see ./acceptance). Drives boxd
+# through its REST API with --boxd.driver=systemd: as root on the system manager, and rootless
+# as an unprivileged user on their user manager. One line per check goes to /mnt/out/results.
+set -u
+OUT=/mnt/out
+. "$OUT/lab.env"                                  # BOXD_JAR, BOXD_TOKEN (optional)
+RES=$OUT/results; : > "$RES"
+U=boxuser; UID_=1500; RT=/run/user/$UID_
+UCG=/sys/fs/cgroup/user.slice/user-$UID_.slice/user@$UID_.service
+MiB=1048576
+
+pass() { echo "PASS $*" | tee -a "$RES"; }
+fail() { echo "FAIL $*" | tee -a "$RES"; }
+check() { local name=$1 ok=$2; shift 2; if [ "$ok" = 0 ]; then pass "$name — $*"; else fail "$name — $*"; fi; }
+auth=(); [ -n "${BOXD_TOKEN:-}" ] && auth=(-H "Authorization: Bearer $BOXD_TOKEN")
+# api PORT METHOD PATH [JSON] → prints "status seconds", body in /tmp/body
+api() { local port=$1 m=$2 p=$3 d=${4:-}; local a=(-s -o /tmp/body -w '%{http_code} %{time_total}' -X "$m" "${auth[@]}")
+  [ -n "$d" ] && a+=(-H 'Content-Type: application/json' --data "$d"); curl "${a[@]}" "http://127.0.0.1:$port$p"; }
+body() { jq -r "$1" /tmp/body; }
+asuser() { runuser -u $U -- env XDG_RUNTIME_DIR=$RT HOME=/home/$U "$@"; }
+start_boxd() { # NAME PORT DRIVER [runuser]
+  local name=$1 port=$2 driver=$3 who=${4:-root} dir=/var/lib/boxd-lab/$1
+  mkdir -p "$dir"; [ "$who" = root ] || chown $U "$dir"
+  local cmd=(java -Xshare:auto -XX:TieredStopAtLevel=1 -jar "$BOXD_JAR" --boxd.driver="$driver" --server.port="$port"
+             --boxd.data-dir="$dir" --boxd.security.mode=insecure-loopback-only)
+  if [ "$who" = root ]; then "${cmd[@]}" > "$OUT/boxd-$name.log" 2>&1 &
+  else asuser "${cmd[@]}" > "$OUT/boxd-$name.log" 2>&1 & fi
+  eval "PID_$name=$!"
+}
+await_ready() { # NAME PORT → seconds
+  local t0=$(date +%s.%N)
+  for _ in $(seq 1 600); do
+    [ "$(api "$2" GET /v1/host | cut -d' ' -f1)" = 200 ] && { awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; return 0; }
+    sleep 0.5; done; return 1; }
+show() { systemctl "$@" --value show; }
+cgf() { cat "$1" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
+in_cg() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
+wait_oom() { # PORT BOX → oomKill count after waiting up to 90 s
+  for _ in $(seq 1 180); do api "$1" GET "/v1/boxes/$2/stats" >/dev/null
+    local k; k=$(body '.memory.events.oomKill // 0'); [ "$k" -ge 1 ] && { echo "$k"; return; }; sleep 0.5; done; echo 0; }
+p50() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}'; }
+
+echo "== systemd $(systemctl --version | head -1 | cut -d' ' -f2), kernel $(uname -r), PID 1 $(cat /proc/1/comm)"
+
+# ---- rootless user: delegate only memory and pids, so cpu shows the strict 422 -----------------
+grep -h '^Delegate=' /lib/systemd/system/user@.service | sed 's/^/default user@.service: /'
+useradd -m -u $UID_ $U
+mkdir -p /etc/systemd/system/user@$UID_.service.d
+printf '[Service]\nDelegate=\nDelegate=memory pids\n' > /etc/systemd/system/user@$UID_.service.d/delegate.conf
+systemctl daemon-reload; loginctl enable-linger $U
+for _ in $(seq 1 120); do [ -S $RT/bus ] && break; sleep 0.5; done
+
+# ---- start three boxd at once (each Spring start costs tens of seconds under TCG) ---------------
+start_boxd sd 18080 systemd; start_boxd fs 18082 cgroupfs; start_boxd user 18081 systemd user
+T_SD=$(await_ready sd 18080); check "root: boxd (driver=systemd) ready" $? "${T_SD:-never} s after start, as root"
+T_FS=$(await_ready fs 18082); check "root: boxd (driver=cgroupfs) ready" $? "${T_FS:-never} s, for the create-time comparison"
+T_U=$(await_ready user 18081); check "rootless: boxd ready as uid $UID_" $? "${T_U:-never} s"
+
+# ================================ as root, system manager ========================================
+P=18080
+api $P GET /v1/host >/dev/null
+[ "$(body .driver)" = systemd ]; check "root: /v1/host names the systemd driver" $? "driver=$(body .driver); $(body .driverReason)"
+
+L='{"memoryMaxBytes":67108864,"memoryHighBytes":50331648,"pidsMax":64,"cpuMax":{"quotaMicros":20000,"periodMicros":100000},"cpuWeight":200}'
+r=$(api $P POST /v1/boxes "{\"id\":\"r1\",\"limits\":$L}")
+E=$(jq -c '.enforced' /tmp/body)
+[ "${r%% *}" = 201 ] && [ "$(jq -r '[.memoryMaxBytes,.memoryHighBytes,.pidsMax,.cpuMax.quotaMicros,.cpuMax.periodMicros,.cpuWeight]|join(",")' <<<"$E")" = "67108864,50331648,64,20000,100000,200" ]
+check "root: create r1 reads its limits back as enforced" $? "HTTP ${r%% *} in ${r##* } s; enforced=$E; cgroupPath=$(body .cgroupPath)"
+UNIT='boxlite-r1.slice'; CG=/sys/fs/cgroup/boxlite.slice/$UNIT
+props() { echo "MemoryMax=$(show -p MemoryMax "$@") MemoryHigh=$(show -p MemoryHigh "$@") TasksMax=$(show -p TasksMax "$@") CPUQuotaPerSecUSec=$(show -p CPUQuotaPerSecUSec "$@") CPUWeight=$(show -p CPUWeight "$@")"; }
+files() { echo "memory.max=$(cgf $1/memory.max) memory.high=$(cgf $1/memory.high) pids.max=$(cgf $1/pids.max) cpu.max=$(cgf $1/cpu.max) cpu.weight=$(cgf $1/cpu.weight)"; }
+WANT_P="MemoryMax=67108864 MemoryHigh=50331648 TasksMax=64 CPUQuotaPerSecUSec=200ms CPUWeight=200"
+WANT_F="memory.max=67108864 memory.high=50331648 pids.max=64 cpu.max=20000 100000 cpu.weight=200"
+got=$(props "$UNIT"); [ "$got" = "$WANT_P" ]; check "root: limits are properties of unit $UNIT" $? "systemctl show: $got"
+got=$(files "$CG"); [ "$got" = "$WANT_F" ]; check "root: limits are in cgroupfs" $? "$CG: $got"
+systemctl daemon-reload
+got="$(props "$UNIT") | $(files "$CG")"; [ "$got" = "$WANT_P | $WANT_F" ]; check "root: limits survive systemctl daemon-reload" $? "$got"
+r=$(api $P PATCH /v1/boxes/r1 '{"limits":{"memoryMaxBytes":100663296}}')
+systemctl daemon-reload
+got="MemoryMax=$(show -p MemoryMax "$UNIT") memory.max=$(cgf $CG/memory.max) enforced=$(api $P GET /v1/boxes/r1 >/dev/null; body .enforced.memoryMaxBytes)"
+[ "${r%% *}" = 200 ] && [ "$got" = "MemoryMax=100663296 memory.max=100663296 enforced=100663296" ]
+check "root: PATCH sets the property at runtime and it survives daemon-reload" $? "HTTP ${r%% *}; after reload: $got"
+
+r=$(api $P POST /v1/boxes/r1/processes '{"argv":["sleep","1000"]}'); S1=$(body .pid)
+where=$(in_cg "$S1"); [ "${r%% *}" = 201 ] && [[ "$where" == /boxlite.slice/$UNIT/boxlite-r1-p$S1.scope ]]
+check "root: spawn lands in a scope inside the box before exec" $? "pid $S1 in $where ($(tr '\0' ' ' < /proc/$S1/cmdline))"
+sleep 1000 & A1=$!
+r=$(api $P POST /v1/boxes/r1/processes/adopt "{\"pid\":$A1}"); where=$(in_cg $A1)
+[ "${r%% *}" = 200 ] && [[ "$where" == /boxlite.slice/$UNIT/* ]]; check "root: adopt moves a pid into the box through a scope" $? "HTTP ${r%% *}; pid $A1 in $where"
+
+api $P POST /v1/boxes '{"id":"r2","limits":{"memoryMaxBytes":67108864}}' >/dev/null
+api $P POST /v1/boxes/r2/processes '{"argv":["sleep","1000"]}' >/dev/null; S2=$(body .pid)
+api $P POST /v1/boxes '{"id":"hog","limits":{"memoryMaxBytes":33554432,"memorySwapMaxBytes":0}}' >/dev/null
+api $P POST /v1/boxes/hog/processes '{"argv":["tail","/dev/zero"]}' >/dev/null; H=$(body .pid)
+k=$(wait_oom $P hog); hb=$(api $P GET /v1/host | cut -d' ' -f1)
+[ "$k" -ge 1 ] && [ "$hb" = 200 ] && kill -0 "$S1" && kill -0 "$S2" && ! kill -0 "$H" 2>/dev/null
+check "root: a memory hog is OOM-killed while boxd and the other boxes live" $? "hog oomKill=$k, hog pid $H gone; boxd /v1/host $hb; r1 pid $S1 and r2 pid $S2 alive"
+
+r=$(api $P POST /v1/boxes/r1/kill); api $P GET /v1/boxes/r1/processes >/dev/null; n=$(jq length /tmp/body)
+[ "${r%% *}" = 200 ] && [ "$n" = 0 ] && ! kill -0 "$S1" 2>/dev/null && ! kill -0 "$A1" 2>/dev/null
+check "root: kill reaps the whole box" $? "HTTP ${r%% *}; $n processes left"
+codes=""; for b in r1 r2 hog; do codes+="$(api $P DELETE "/v1/boxes/$b?force=true" | cut -d' ' -f1) "; done
+sleep 0.5; left=$(systemctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
+[ "$codes" = "204 204 204 " ] && [ "$left" = 0 ]; check "root: deletes leave no unit (systemctl list-units --all 'boxlite*')" $? "DELETE → $codes; $left units left; $(ls /sys/fs/cgroup | grep -c boxlite.slice) boxlite.slice cgroups"
+
+# ---- create time: systemd vs cgroupfs, same VM, same limits, sequential --------------------------
+N=25; CL='{"memoryMaxBytes":67108864,"pidsMax":64}'
+measure() { local port=$1 tag=$2; : > /tmp/t-$tag
+  for i in $(seq 1 $N); do r=$(api $port POST /v1/boxes "{\"id\":\"t$i\",\"limits\":$CL}"); [ "${r%% *}" = 201 ] && echo "${r##* }" >> /tmp/t-$tag; done
+  for i in $(seq 1 $N); do api $port DELETE "/v1/boxes/t$i?force=true" >/dev/null; done; }
+measure 18082 fs; measure 18080 sd   # warm both once, then measure
+measure 18082 fs; measure 18080 sd
+FS50=$(p50 < /tmp/t-fs); SD50=$(p50 < /tmp/t-sd)
+[ "$(wc -l < /tmp/t-sd)" = $N ] && [ "$(wc -l < /tmp/t-fs)" = $N ]
+check "perf: box create p50 through REST, systemd vs cgroupfs" $? "systemd ${SD50} ms vs cgroupfs ${FS50} ms over $N creates each (TCG VM, 2 vCPU)"
+kill "$PID_sd" "$PID_fs" 2>/dev/null
+
+# ================================ rootless, user manager ==========================================
+P=18081; UU=systemctl; uctl() { asuser systemctl --user "$@"; }
+api $P GET /v1/host >/dev/null
+[ "$(body .driver)" = systemd ] && [[ "$(body .driverReason)" == *"user manager"* ]]
+check "rootless: /v1/host names the systemd driver and the user manager" $? "$(body .driverReason); controllers: $(body '.availableControllers|join(" ")')"
+echo "user@$UID_.service cgroup.controllers: $(cat $UCG/cgroup.controllers)"
+r=$(api $P POST /v1/boxes '{"id":"u1","limits":{"memoryMaxBytes":67108864,"pidsMax":32}}'); E=$(jq -c .enforced /tmp/body)
+[ "${r%% *}" = 201 ] && [ "$(jq -r '[.memoryMaxBytes,.pidsMax]|join(",")' <<<"$E")" = "67108864,32" ]
+check "rootless: create u1 with memory and pids limits" $? "HTTP ${r%% *} in ${r##* } s; enforced=$E; cgroupPath=$(body .cgroupPath)"
+CGU=$UCG/boxlite.slice/boxlite-u1.slice
+got="MemoryMax=$(uctl --value show -p MemoryMax boxlite-u1.slice) TasksMax=$(uctl --value show -p TasksMax boxlite-u1.slice) | memory.max=$(cgf $CGU/memory.max) pids.max=$(cgf $CGU/pids.max) | owner=$(stat -c %U $CGU)"
+WANT="MemoryMax=67108864 TasksMax=32 | memory.max=67108864 pids.max=32 | owner=$U"
+[ "$got" = "$WANT" ]; check "rootless: limits are unit properties and in cgroupfs" $? "$got"
+uctl daemon-reload
+got2="MemoryMax=$(uctl --value show -p MemoryMax boxlite-u1.slice) TasksMax=$(uctl --value show -p TasksMax boxlite-u1.slice) | memory.max=$(cgf $CGU/memory.max) pids.max=$(cgf $CGU/pids.max) | owner=$(stat -c %U $CGU)"
+[ "$got2" = "$WANT" ]; check "rootless: limits survive systemctl --user daemon-reload" $? "$got2"
+r=$(api $P POST /v1/boxes/u1/processes '{"argv":["sleep","1000"]}'); U1=$(body .pid); where=$(in_cg "$U1")
+[ "${r%% *}" = 201 ] && [[ "$where" == /user.slice/user-$UID_.slice/user@$UID_.service/boxlite.slice/boxlite-u1.slice/* ]]
+check "rootless: spawn lands in the box under user@$UID_.service" $? "HTTP ${r%% *}; pid $U1 in $where; $(body .message // empty)"
+api $P POST /v1/boxes/u1/processes '{"argv":["sh","-c","i=0; while [ $i -lt 60 ]; do sleep 100 & i=$((i+1)); done; wait"]}' >/dev/null
+sleep 3; api $P GET /v1/boxes/u1/stats >/dev/null; pm=$(body '.pids.events.max // 0'); pc=$(body '.pids.current // 0')
+[ "$pm" -ge 1 ] && [ "$pc" -le 32 ]; check "rootless: pids.max holds (a 60-way fork is refused)" $? "pids.current=$pc, pids.events max=$pm"
+api $P POST /v1/boxes '{"id":"u2","limits":{"memoryMaxBytes":33554432,"memorySwapMaxBytes":0}}' >/dev/null
+api $P POST /v1/boxes/u2/processes '{"argv":["tail","/dev/zero"]}' >/dev/null; H=$(body .pid)
+k=$(wait_oom $P u2); hb=$(api $P GET /v1/host | cut -d' ' -f1)
+[ "$k" -ge 1 ] && [ "$hb" = 200 ] && kill -0 "$U1" && ! kill -0 "$H" 2>/dev/null
+check "rootless: a memory hog is OOM-killed while boxd and the other box live" $? "u2 oomKill=$k; boxd /v1/host $hb; u1 pid $U1 alive"
+r=$(api $P POST /v1/boxes '{"id":"u3","limits":{"cpuWeight":300}}'); left=$(uctl list-units --all --plain --no-legend 'boxlite-u3*' | wc -l)
+[ "${r%% *}" = 422 ] && grep -q 'Delegate=' /tmp/body && grep -q 'user@.service' /tmp/body && [ "$left" = 0 ]
+check "rootless: strict 422 names the undelegated controller and the Delegate= drop-in" $? "HTTP ${r%% *}; $(jq -c '{detail, missing: (.missing // .errors // null)}' /tmp/body | cut -c1-400); units left $left"
+codes=""; for b in u1 u2; do codes+="$(api $P DELETE "/v1/boxes/$b?force=true" | cut -d' ' -f1) "; done
+sleep 0.5; left=$(uctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
+[ "$codes" = "204 204 " ] && [ "$left" = 0 ]; check "rootless: deletes leave no unit (systemctl --user list-units --all 'boxlite*')" $? "DELETE → $codes; $left units left"
+kill "$PID_user" 2>/dev/null
+journalctl -b --no-pager -o short-monotonic > "$OUT/journal.log" 2>&1
+grep -q "^FAIL" "$RES" && exit 1; exit 0
