@@ -24,7 +24,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,10 +48,14 @@ public class BoxService {
     private final BoxdProperties props;
     private final TransactionTemplate tx;
     private final BoxFinder finder;
+    private final CounterRecorder counters;
+    private final ExitWatcher watcher;
 
     BoxService(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, LimitDefaults defaults,
-               BoxdProperties props, TransactionTemplate tx, BoxFinder finder) {
+               BoxdProperties props, TransactionTemplate tx, BoxFinder finder, CounterRecorder counters, ExitWatcher watcher) {
         this.boxes = boxes;
+        this.counters = counters;
+        this.watcher = watcher;
         this.finder = finder;
         this.history = history;
         this.driver = driver;
@@ -88,6 +91,7 @@ public class BoxService {
                 saved.cgroupPath = placement.cgroupPath();
                 saved.enforced = placement.enforced();
                 saved.state(BoxState.CREATED);
+                watcher.watch(id);
                 return Box.of(saveWith(saved, BoxEvent.of(id, "created",
                         "cgroup " + placement.cgroupPath() + "; requested " + limits + "; enforced " + placement.enforced())));
             } catch (RuntimeException e) {
@@ -284,6 +288,7 @@ public class BoxService {
                 history.add(BoxEvent.of(id, "final-counters", counters));
             }
         }
+        watcher.unwatch(id);
         driver.remove(id);
         BoxRecord fresh = load(id);
         fresh.state(BoxState.REMOVED);
@@ -292,31 +297,7 @@ public class BoxService {
 
     /** Records rises in the OOM and pids counters as events. Caller holds the box's lock. */
     void noteCounters(String id, BoxStats stats) {
-        var now = Counters.of(stats);
-        if (now.isEmpty()) {
-            return;
-        }
-        BoxRecord rec = boxes.findById(id).orElse(null);
-        if (rec == null) {
-            return;
-        }
-        var before = Counters.parse(rec.counters);
-        List<Counters.Rise> rises = Counters.rises(before, now);
-        String formatted = Counters.format(now);
-        if (formatted.equals(rec.counters)) {
-            return;
-        }
-        rec.counters = formatted;
-        try {
-            tx.executeWithoutResult(s -> {
-                boxes.save(rec);
-                for (Counters.Rise r : rises) {
-                    history.add(BoxEvent.of(id, r.type(), r.detail()));
-                }
-            });
-        } catch (OptimisticLockingFailureException e) {
-            log.debug("counters for {} changed under us; next read records them", id);
-        }
+        counters.note(id, stats);
     }
 
     // ---- helpers -----------------------------------------------------------------------

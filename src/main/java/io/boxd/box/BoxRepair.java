@@ -1,0 +1,169 @@
+package io.boxd.box;
+
+import io.boxd.driver.BoxDriver;
+import io.boxd.limits.Limits;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Makes one record agree with the kernel. Reconciliation calls these; each takes the box's lock
+ * only if it is free (a request in flight wins, and the next pass looks again) and re-reads both
+ * sides under it.
+ */
+@Component
+public class BoxRepair {
+
+    /** What a repair did. */
+    public enum Outcome { NONE, BUSY, LOST, EXITED, RUNNING, ROLLED_BACK, FINISHED_REMOVE, ENFORCED_SYNCED, ADOPTED }
+
+    private final BoxRepository boxes;
+    private final BoxHistory history;
+    private final BoxDriver driver;
+    private final BoxLocks locks;
+    private final BoxService service;
+    private final TransactionTemplate tx;
+
+    BoxRepair(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, BoxService service, TransactionTemplate tx) {
+        this.boxes = boxes;
+        this.history = history;
+        this.driver = driver;
+        this.locks = locks;
+        this.service = service;
+        this.tx = tx;
+    }
+
+    /** Ids and states of every record that claims a cgroup or an unfinished step. */
+    public Map<String, BoxState> claims() {
+        Map<String, BoxState> out = new java.util.HashMap<>();
+        for (BoxState s : BoxState.values()) {
+            if (s.live() || s.transitional()) {
+                boxes.findByState(s).forEach(r -> out.put(r.id, r.state));
+            }
+        }
+        return out;
+    }
+
+    /** Brings one record in line with the kernel. */
+    public Outcome repair(String id) {
+        Outcome[] out = {Outcome.NONE};
+        boolean ran = locks.tryWith(id, () -> out[0] = repairLocked(id));
+        return ran ? out[0] : Outcome.BUSY;
+    }
+
+    private Outcome repairLocked(String id) {
+        BoxRecord rec = boxes.findById(id).orElse(null);
+        if (rec == null) {
+            return Outcome.NONE;
+        }
+        boolean exists = driver.exists(id);
+        switch (rec.state) {
+            case CREATING -> {
+                // The client never got its 201: roll back, as a failed create would have.
+                if (exists) {
+                    driver.kill(id);
+                    driver.remove(id);
+                }
+                tx.executeWithoutResult(s -> {
+                    history.deleteAll(id);
+                    boxes.deleteById(id);
+                });
+                return Outcome.ROLLED_BACK;
+            }
+            case REMOVING -> {
+                service.removeNow(rec, true);
+                return Outcome.FINISHED_REMOVE;
+            }
+            case REMOVED, LOST -> {
+                return Outcome.NONE;
+            }
+            default -> {
+                // live states
+            }
+        }
+        if (!exists) {
+            save(rec, BoxState.LOST, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept");
+            return Outcome.LOST;
+        }
+        boolean populated = driver.populated(id);
+        if (rec.state == BoxState.RUNNING && !populated) {
+            service.noteCounters(id, driver.stats(id));
+            save(boxes.findById(id).orElseThrow(), BoxState.EXITED, "exited", "no process is left in the box");
+            return Outcome.EXITED;
+        }
+        if ((rec.state == BoxState.CREATED || rec.state == BoxState.EXITED || rec.state == BoxState.STOPPED) && populated) {
+            save(rec, BoxState.RUNNING, "running", "processes found in the box: " + driver.processes(id).size());
+            return Outcome.RUNNING;
+        }
+        Limits enforced = driver.readEnforced(id);
+        if (!Objects.equals(enforced, rec.enforced)) {
+            Limits was = rec.enforced;
+            rec.enforced = enforced;
+            save(rec, rec.state, "enforced-changed", "the kernel now enforces " + enforced + " (was " + was + ")");
+            return Outcome.ENFORCED_SYNCED;
+        }
+        return Outcome.NONE;
+    }
+
+    /** Creates a record for an orphan cgroup, with the limits the kernel enforces as its limits. */
+    public Outcome adoptOrphan(String id, String detail) {
+        Outcome[] out = {Outcome.BUSY};
+        locks.tryWith(id, () -> {
+            if (boxes.existsById(id) || !driver.exists(id)) {
+                out[0] = Outcome.NONE;
+                return;
+            }
+            Limits enforced = driver.readEnforced(id);
+            BoxRecord rec = new BoxRecord();
+            rec.id = id;
+            rec.state = driver.populated(id) ? BoxState.RUNNING : BoxState.CREATED;
+            rec.driver = driver.name();
+            rec.cgroupPath = driver.cgroupPath(id);
+            rec.limits = enforced;
+            rec.enforced = enforced;
+            rec.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            rec.updatedAt = rec.createdAt;
+            rec.labelMap(Map.of("boxd.io/adopted", "true"));
+            tx.executeWithoutResult(s -> {
+                boxes.save(rec);
+                history.add(BoxEvent.of(id, "adopted-orphan", detail));
+            });
+            out[0] = Outcome.ADOPTED;
+        });
+        return out[0];
+    }
+
+    /**
+     * Runs {@code reap} for an orphan cgroup if its id is free and still has no claiming record;
+     * false when a request holds the id (a create in flight makes its record before its mkdir).
+     */
+    public boolean reapOrphan(String id, Runnable reap) {
+        boolean[] done = {false};
+        boolean ran = locks.tryWith(id, () -> {
+            BoxRecord rec = boxes.findById(id).orElse(null);
+            if (rec != null && (rec.state.live() || rec.state.transitional())) {
+                return;
+            }
+            reap.run();
+            done[0] = true;
+        });
+        return ran && done[0];
+    }
+
+    /** Ids the watcher should follow at startup: every box whose cgroup should exist. */
+    public List<String> liveIds() {
+        return claims().entrySet().stream().filter(e -> e.getValue().live()).map(Map.Entry::getKey).toList();
+    }
+
+    private void save(BoxRecord rec, BoxState state, String type, String detail) {
+        rec.state(state);
+        tx.executeWithoutResult(s -> {
+            boxes.save(rec);
+            history.add(BoxEvent.of(rec.id, type, detail));
+        });
+    }
+}

@@ -1,0 +1,214 @@
+package io.boxd.box;
+
+import io.boxd.driver.BoxDriver;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Exit and OOM detection without polling: one inotify watch (Java's WatchService) per box
+ * directory. The kernel touches {@code cgroup.events} when {@code populated} changes and
+ * {@code memory.events}/{@code pids.events} when a counter rises; boxd re-reads the file and
+ * records what changed. Idle cost is a thread blocked in the kernel.
+ *
+ * <p>kernfs only notifies about a file whose inode is in memory, so each watched box keeps its
+ * event files open: that pins the inodes, and with them the notifications.
+ */
+@Component
+public class ExitWatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ExitWatcher.class);
+    private static final Set<String> COUNTER_FILES = Set.of("memory.events", "pids.events");
+    private static final List<String> PINNED = List.of("cgroup.events", "memory.events", "pids.events");
+
+    private final BoxDriver driver;
+    private final BoxRepository boxes;
+    private final BoxHistory history;
+    private final BoxLocks locks;
+    private final CounterRecorder counters;
+    private final TransactionTemplate tx;
+    private final Map<WatchKey, String> ids = new ConcurrentHashMap<>();
+    private final Map<String, WatchKey> keys = new ConcurrentHashMap<>();
+    private final Map<String, List<FileChannel>> pinned = new ConcurrentHashMap<>();
+    private final ExecutorService handler = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "boxd-exit-handler");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile WatchService ws;
+    private volatile Thread loop;
+
+    ExitWatcher(BoxDriver driver, BoxRepository boxes, BoxHistory history, BoxLocks locks, CounterRecorder counters,
+                TransactionTemplate tx) {
+        this.driver = driver;
+        this.boxes = boxes;
+        this.history = history;
+        this.locks = locks;
+        this.counters = counters;
+        this.tx = tx;
+    }
+
+    /** Follows a box's cgroup directory; harmless if it is already followed or gone. */
+    public void watch(String id) {
+        WatchService w = ws;
+        if (w == null || keys.containsKey(id)) {
+            return;
+        }
+        try {
+            Path dir = Path.of(driver.cgroupPath(id));
+            WatchKey key = dir.register(w, StandardWatchEventKinds.ENTRY_MODIFY);
+            ids.put(key, id);
+            keys.put(id, key);
+            List<FileChannel> open = new ArrayList<>();
+            for (String name : PINNED) {
+                try {
+                    open.add(FileChannel.open(dir.resolve(name), StandardOpenOption.READ));
+                } catch (NoSuchFileException absent) {
+                    // this controller is not enabled for the box
+                }
+            }
+            closeAll(pinned.put(id, open));
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot watch box {}: {}", id, e.getMessage());
+            return;
+        }
+        // A change before the files were pinned sent no event: look once now.
+        handler.execute(() -> handle(id, true));
+    }
+
+    private static void closeAll(List<FileChannel> channels) {
+        if (channels != null) {
+            for (FileChannel c : channels) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+        }
+    }
+
+    public void unwatch(String id) {
+        WatchKey key = keys.remove(id);
+        if (key != null) {
+            ids.remove(key);
+            key.cancel();
+        }
+        closeAll(pinned.remove(id));
+    }
+
+    public int watching() {
+        return keys.size();
+    }
+
+    private void run() {
+        while (true) {
+            WatchKey key;
+            try {
+                key = ws.take();
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            String id = ids.get(key);
+            boolean populatedChanged = false;
+            boolean countersChanged = false;
+            for (WatchEvent<?> ev : key.pollEvents()) {
+                String name = String.valueOf(ev.context());
+                populatedChanged |= "cgroup.events".equals(name);
+                countersChanged |= COUNTER_FILES.contains(name);
+            }
+            if (!key.reset()) {
+                ids.remove(key);
+                if (id != null && keys.remove(id, key)) {
+                    closeAll(pinned.remove(id));
+                }
+            }
+            if (id != null && (populatedChanged || countersChanged)) {
+                boolean p = populatedChanged;
+                handler.execute(() -> handle(id, p));
+            }
+        }
+    }
+
+    private void handle(String id, boolean populatedChanged) {
+        try {
+            locks.with(id, Duration.ofSeconds(30), () -> {
+                BoxRecord rec = boxes.findById(id).orElse(null);
+                if (rec == null || !rec.state.live() || !driver.exists(id)) {
+                    return null;
+                }
+                counters.note(id, driver.stats(id));
+                if (populatedChanged && rec.state == BoxState.RUNNING && !driver.populated(id)) {
+                    BoxRecord fresh = boxes.findById(id).orElseThrow();
+                    fresh.state(BoxState.EXITED);
+                    tx.executeWithoutResult(s -> {
+                        boxes.save(fresh);
+                        history.add(BoxEvent.of(id, "exited", "cgroup.events: populated 0"));
+                    });
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("exit handling for box {} failed: {}", id, e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        try {
+            ws = FileSystems.getDefault().newWatchService();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the cgroup watcher: " + e.getMessage(), e);
+        }
+        loop = new Thread(this::run, "boxd-exit-watcher");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (ws != null) {
+                ws.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        handler.shutdown();
+        pinned.values().forEach(ExitWatcher::closeAll);
+        pinned.clear();
+        ws = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return ws != null;
+    }
+
+    /** Start before the web server and the startup reconcile, which register watches. */
+    @Override
+    public int getPhase() {
+        return Integer.MIN_VALUE + 100;
+    }
+}

@@ -1,0 +1,34 @@
+package io.boxd.reconcile;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/v1/reconcile", produces = "application/json")
+@Tag(name = "reconcile")
+class ReconcileController {
+
+    private final Reconciler reconciler;
+
+    ReconcileController(Reconciler reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    @PostMapping
+    @Operation(summary = "Reconcile records and the kernel now, and return the report")
+    ReconcileReport run() {
+        return reconciler.run("api");
+    }
+
+    @GetMapping("/last")
+    @Operation(summary = "The last reconciliation report (404 if none has run)")
+    ResponseEntity<ReconcileReport> last() {
+        ReconcileReport r = reconciler.last();
+        return r == null ? ResponseEntity.notFound().build() : ResponseEntity.ok(r);
+    }
+}
