@@ -1,8 +1,11 @@
 package io.boxd.api;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -12,19 +15,40 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Errors raised by the servlet container before Spring MVC (bad URLs, for example) as problem+json too. */
 @RestController
+@Hidden
 class ProblemErrorController implements ErrorController {
+
+    /**
+     * Tomcat rejects {@code %2F} and {@code %5C} in a path with its own HTML 400 page, before any
+     * error page or MVC runs. Pass them through instead: MVC decodes them inside the path segment,
+     * so {@code /v1/boxes/a%2Fb} reaches the id rules as {@code a/b} and gets a problem+json 400.
+     */
+    @Bean
+    static TomcatConnectorCustomizer encodedSlashesReachTheIdRules() {
+        return connector -> {
+            connector.setEncodedSolidusHandling("passthrough");
+            connector.setEncodedReverseSolidusHandling("passthrough");
+        };
+    }
 
     @RequestMapping("/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest req) {
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 500;
         HttpStatus hs = HttpStatus.resolve(status);
-        String detail = hs == null ? "error " + status : hs.getReasonPhrase();
+        if (hs == null) {
+            hs = status >= 500 ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
+        }
+        String detail = hs.getReasonPhrase();
         Object msg = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         if (msg instanceof String s && !s.isBlank()) {
             detail = s;
         }
-        ProblemDetail pd = Problems.of(HttpStatus.valueOf(status), Problems.kindFor(status), detail);
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        ProblemDetail pd = Problems.of(hs, Problems.kindFor(hs.value()), detail);
+        Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (uri instanceof String u) {
+            pd.setInstance(java.net.URI.create(u.replaceAll("[^A-Za-z0-9/_.%-]", "")));
+        }
+        return ResponseEntity.status(hs).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
     }
 }

@@ -1,11 +1,17 @@
 package io.boxd.api;
 
 import io.boxd.box.BoxProblems;
+import io.boxd.box.BoxProblems.Invalid.Violation;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.SpawnFailedException;
+import java.math.BigInteger;
 import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -15,20 +21,36 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 
 /**
  * The one place errors become {@code application/problem+json}. Every kind of problem has a
- * stable {@code type}; clients switch on it, never on the text.
+ * stable {@code type}; clients switch on it, never on the text. Every 400 carries
+ * {@code errors[]} with the offending {@code field} ({@code body} when the whole body is at fault).
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    /** The field name used when the body as a whole is at fault (missing, not JSON, wrong shape). */
+    static final String BODY = "body";
 
     @ExceptionHandler(BoxProblems.NotFound.class)
     ResponseEntity<ProblemDetail> notFound(BoxProblems.NotFound e) {
@@ -47,9 +69,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(BoxProblems.Invalid.class)
     ResponseEntity<ProblemDetail> invalid(BoxProblems.Invalid e) {
-        ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
-        pd.setProperty("errors", e.violations());
-        return respond(pd);
+        return respond(Problems.invalid("invalid-request", e.violations()));
     }
 
     @ExceptionHandler(LimitNotEnforceableException.class)
@@ -78,8 +98,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> badParam(MethodArgumentTypeMismatchException e) {
-        return respond(Problems.of(HttpStatus.BAD_REQUEST, "invalid-request",
-                "parameter '" + e.getName() + "' has an invalid value: " + e.getValue()));
+        String type = e.getRequiredType() == null ? "a valid value" : describe(e.getRequiredType());
+        return respond(Problems.invalid("invalid-request",
+                List.of(new Violation(e.getName(), "must be " + type + ", was '" + e.getValue() + "'"))));
     }
 
     @ExceptionHandler(Exception.class)
@@ -97,12 +118,134 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return new ResponseEntity<>(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", tooLarge.getMessage()),
                     problemHeaders(headers), HttpStatus.CONTENT_TOO_LARGE);
         }
+        if (ex instanceof HttpMessageNotReadableException) {
+            return new ResponseEntity<>(unreadable(ex), problemHeaders(headers), HttpStatus.BAD_REQUEST);
+        }
         ProblemDetail pd = body instanceof ProblemDetail p ? p : ProblemDetail.forStatus(status);
         pd.setType(URI.create(Problems.PREFIX + Problems.kindFor(status.value())));
-        if (ex instanceof HttpMessageNotReadableException) {
-            pd.setDetail("the request body is not valid JSON for this operation: " + rootMessage(ex));
+        // Spring's own details are empty or name internals ("No static resource..."); say what to do.
+        String detail = webDetail(ex, request);
+        if (detail != null) {
+            pd.setDetail(detail);
+        }
+        if (ex instanceof MissingServletRequestParameterException m) {
+            pd.setProperty("errors", List.of(new Violation(m.getParameterName(), "is required")));
         }
         return new ResponseEntity<>(pd, problemHeaders(headers), status);
+    }
+
+    private static String webDetail(Exception ex, WebRequest request) {
+        String path = request.getDescription(false).replaceFirst("^uri=", "");
+        if (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
+            return "there is no such route: " + path;
+        }
+        if (ex instanceof HttpRequestMethodNotSupportedException m) {
+            String allowed = m.getSupportedHttpMethods() == null ? "" : m.getSupportedHttpMethods().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            return "method " + m.getMethod() + " is not allowed on " + path + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
+        }
+        if (ex instanceof HttpMediaTypeNotSupportedException m) {
+            return "Content-Type " + (m.getContentType() == null ? "(none)" : "'" + m.getContentType() + "'")
+                    + " is not supported; send application/json";
+        }
+        if (ex instanceof HttpMediaTypeNotAcceptableException) {
+            return "this resource is only available as " + MediaType.APPLICATION_JSON_VALUE
+                    + " (errors as " + MediaType.APPLICATION_PROBLEM_JSON_VALUE + ")";
+        }
+        if (ex instanceof MissingServletRequestParameterException m) {
+            return "the query parameter '" + m.getParameterName() + "' is required";
+        }
+        return null;
+    }
+
+    /**
+     * A body that could not be read. Not JSON at all, or missing, is {@code malformed-request};
+     * JSON whose shape is wrong (unknown field, wrong type, bad limit) is {@code invalid-request}
+     * with the JSON path of the field that is wrong.
+     */
+    static ProblemDetail unreadable(Exception ex) {
+        // Jackson puts the JSON path on every exception it wraps, syntax errors included.
+        JacksonException json = causeOf(ex, JacksonException.class);
+        if (json != null) {
+            String field = path(json);
+            boolean shape = json instanceof DatabindException || json instanceof InputCoercionException;
+            String message = shape ? bindMessage(json) : "is not valid JSON: " + firstLine(json.getOriginalMessage());
+            return Problems.invalid(shape && !field.isEmpty() ? "invalid-request" : "malformed-request",
+                    List.of(new Violation(field.isEmpty() ? BODY : field, message)));
+        }
+        String message = missingBody(ex) ? "is required (a JSON object)" : "could not be read: " + rootMessage(ex);
+        return Problems.invalid("malformed-request", List.of(new Violation(BODY, message)));
+    }
+
+    private static boolean missingBody(Exception ex) {
+        String m = ex.getMessage();
+        return m != null && m.startsWith("Required request body is missing");
+    }
+
+    /** The JSON path of the failure, as {@code limits.memoryMaxBytes} or {@code argv[0]}. */
+    static String path(JacksonException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String bindMessage(JacksonException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            Collection<Object> known = u.getKnownPropertyIds();
+            return "is not a known field" + (known == null || known.isEmpty() ? ""
+                    : "; known fields: " + known.stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        }
+        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
+            // Our own creators (LimitValue) say what they accept; pass that on.
+            return firstLine(e.getCause().getMessage());
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return "must be " + describe(m.getTargetType())
+                    + (m.getCurrentToken() == null ? "" : ", was " + token(m.getCurrentToken()));
+        }
+        return firstLine(e.getOriginalMessage());
+    }
+
+    private static String token(tools.jackson.core.JsonToken t) {
+        return switch (t) {
+            case START_OBJECT, END_OBJECT -> "an object";
+            case START_ARRAY, END_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT -> "an integer";
+            case VALUE_NUMBER_FLOAT -> "a decimal number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase();
+        };
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class || type == BigInteger.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean (true or false)";
+        }
+        if (type.isEnum()) {
+            return "one of " + List.of(type.getEnumConstants());
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "an object";
+        }
+        return "a " + type.getSimpleName();
     }
 
     private static HttpHeaders problemHeaders(HttpHeaders in) {
@@ -118,15 +261,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(pd.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
     }
 
+    private static String firstLine(String m) {
+        if (m == null) {
+            return "";
+        }
+        int nl = m.indexOf('\n');
+        m = nl > 0 ? m.substring(0, nl) : m;
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
     static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-        int nl = m.indexOf('\n');
-        m = nl > 0 ? m.substring(0, nl) : m;
-        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+        return firstLine(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
     }
 
     static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {

@@ -1,6 +1,10 @@
 package io.boxd.api;
 
+import io.boxd.box.BoxProblems.Invalid.Violation;
 import java.net.URI;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
@@ -15,6 +19,14 @@ final class Problems {
     static ProblemDetail of(HttpStatusCode status, String kind, String detail) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setType(URI.create(PREFIX + kind));
+        return pd;
+    }
+
+    /** A 400 whose {@code errors[]} name each offending field; the detail lists them all. */
+    static ProblemDetail invalid(String kind, List<Violation> violations) {
+        String detail = violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; "));
+        ProblemDetail pd = of(HttpStatus.BAD_REQUEST, kind, detail.isEmpty() ? "invalid request" : detail);
+        pd.setProperty("errors", List.copyOf(violations));
         return pd;
     }
 

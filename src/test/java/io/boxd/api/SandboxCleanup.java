@@ -1,0 +1,23 @@
+package io.boxd.api;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Runs a test class's {@link Sandbox#close()} after Spring has closed the class's context (declare
+ * it before {@code @SpringBootTest}, with {@code @DirtiesContext}, so its afterAll runs last).
+ */
+final class SandboxCleanup implements AfterAllCallback {
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        for (Field f : context.getRequiredTestClass().getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Sandbox.class) {
+                f.setAccessible(true);
+                ((Sandbox) f.get(null)).close();
+            }
+        }
+    }
+}
