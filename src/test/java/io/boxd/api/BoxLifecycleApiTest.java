@@ -1,0 +1,473 @@
+package io.boxd.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import io.boxd.api.Http.Reply;
+import io.boxd.box.BoxRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The box lifecycle over HTTP in strict mode, on the real kernel. This host has no memory, cpu
+ * or pids controller for boxes, so boxes ask for {@code pidsMax: "max"} (unlimited needs no
+ * controller) and the unenforceable cases are the 422s.
+ */
+@ExtendWith(SandboxCleanup.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class BoxLifecycleApiTest {
+
+    static final Sandbox sandbox = Sandbox.create("lifecycle");
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) {
+        sandbox.register(r);
+    }
+
+    @LocalServerPort
+    int port;
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = sandbox.client(port);
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    Reply create(String id) {
+        Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}");
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        return r;
+    }
+
+    long spawnSleep(String id) {
+        Reply r = http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sleep\",\"300\"]}");
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        return r.json().path("pid").asLong();
+    }
+
+    List<String> controllers() {
+        List<String> out = new ArrayList<>();
+        http.get("/v1/host").json().path("availableControllers").forEach(c -> out.add(c.asString()));
+        return out;
+    }
+
+    static void awaitDead(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Sandbox.alive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Sandbox.alive(pid)).as("pid %d must be dead", pid).isFalse();
+    }
+
+    // ---- create ------------------------------------------------------------------------------
+
+    @Test
+    void createIs201WithLocationAndTheBox() {
+        String id = unique("c");
+        Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"},\"labels\":{\"team\":\"a\"}}");
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        assertThat(r.contentType()).startsWith("application/json");
+        assertThat(r.header("Location")).isEqualTo("/v1/boxes/" + id);
+        JsonNode box = r.json();
+        assertThat(box.path("id").asString()).isEqualTo(id);
+        assertThat(box.path("state").asString()).isEqualTo("CREATED");
+        assertThat(box.path("driver").asString()).isEqualTo("cgroupfs");
+        assertThat(box.path("cgroupPath").asString()).isEqualTo(sandbox.boxDir(id).toString());
+        assertThat(box.path("limits").path("pidsMax").asString()).isEqualTo("max");
+        assertThat(box.path("labels").path("team").asString()).isEqualTo("a");
+        assertThat(box.has("enforced")).isTrue();
+        assertThat(Instant.parse(box.path("createdAt").asString())).isBeforeOrEqualTo(Instant.parse(box.path("updatedAt").asString()));
+        assertThat(sandbox.boxDir(id)).isDirectory();
+        assertThat(http.get("/v1/boxes/" + id).json().path("id").asString()).isEqualTo(id);
+    }
+
+    @Test
+    void omittedIdIsGenerated() {
+        Reply a = http.post("/v1/boxes", "{\"limits\":{\"pidsMax\":\"max\"}}");
+        Reply b = http.post("/v1/boxes", "{\"limits\":{\"pidsMax\":\"max\"}}");
+        assertThat(a.status()).as("%s", a).isEqualTo(201);
+        assertThat(b.status()).as("%s", b).isEqualTo(201);
+        String id = a.json().path("id").asString();
+        assertThat(id).matches(BoxRules.ID).isNotEqualTo(b.json().path("id").asString());
+        assertThat(a.header("Location")).isEqualTo("/v1/boxes/" + id);
+        assertThat(sandbox.boxDir(id)).isDirectory();
+    }
+
+    @Test
+    void duplicateIdIs409AndTheFirstBoxIsUntouched() {
+        String id = unique("dup");
+        Reply first = create(id);
+        http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"},\"labels\":{\"x\":\"y\"}}")
+                .problem(409, "box-exists");
+        JsonNode now = http.get("/v1/boxes/" + id).json();
+        assertThat(now.path("labels").has("x")).isFalse();
+        assertThat(now.path("createdAt")).isEqualTo(first.json().path("createdAt"));
+    }
+
+    @Test
+    void concurrentCreatesOfOneIdGiveOne201AndOne409AndOneCgroup() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String id = unique("race");
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Reply>> replies = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    replies.add(pool.submit(() -> {
+                        go.await();
+                        return http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}");
+                    }));
+                }
+                go.countDown();
+                List<Integer> statuses = new ArrayList<>();
+                for (Future<Reply> f : replies) {
+                    Reply r = f.get();
+                    statuses.add(r.status());
+                    if (r.status() == 409) {
+                        r.problem(409, "box-exists");
+                    }
+                }
+                assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(201, 409);
+                assertThat(sandbox.boxDirs().stream().filter(d -> d.equals(id))).hasSize(1);
+                assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("CREATED");
+                assertThat(http.get("/v1/boxes/" + id + "/events").json().valueStream()
+                        .filter(e -> e.path("type").asString().equals("created"))).hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void strictCreateWithUnenforceableMemoryIs422AndLeavesNothing() {
+        assumeFalse(controllers().contains("memory"), "this host has a memory controller; the 422 needs it missing");
+        String id = unique("strict");
+        Set0 before = new Set0(sandbox.boxDirs());
+        Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"memoryMaxBytes\":67108864,\"pidsMax\":\"max\"}}")
+                .problem(422, "limit-not-enforceable");
+        assertThat(r.json().path("missing").valueStream().map(m -> m.path("controller").asString()).toList()).contains("memory");
+        JsonNode mem = r.json().path("missing").valueStream().filter(m -> m.path("controller").asString().equals("memory")).findFirst().orElseThrow();
+        assertThat(mem.path("limit").asString()).isEqualTo("memoryMaxBytes");
+        assertThat(mem.path("missingAt").asString()).isNotBlank();
+        assertThat(r.json().path("detail").asString()).contains("memory");
+        assertThat(sandbox.boxDir(id)).doesNotExist();
+        assertThat(sandbox.boxDirs()).isEqualTo(before.dirs());
+        http.get("/v1/boxes/" + id).problem(404, "box-not-found");
+        http.get("/v1/boxes/" + id + "/events").problem(404, "box-not-found");
+        // The id is free again: nothing half-made holds it.
+        create(id);
+    }
+
+    /** Holder so the lambda-free assertion above reads clearly. */
+    record Set0(java.util.Set<String> dirs) {
+    }
+
+    @Test
+    void strictDefaultPidsMaxIs422WherePidsIsMissing() {
+        assumeFalse(controllers().contains("pids"), "this host has a pids controller");
+        String id = unique("defpids");
+        Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\"}").problem(422, "limit-not-enforceable");
+        assertThat(r.json().path("missing").valueStream().map(m -> m.path("controller").asString()).toList()).contains("pids");
+        assertThat(sandbox.boxDir(id)).doesNotExist();
+    }
+
+    @Test
+    void strictPatchWithUnenforceableLimitIs422AndKeepsTheOldLimits() {
+        assumeFalse(controllers().contains("memory"), "this host has a memory controller");
+        String id = unique("patch");
+        create(id);
+        http.patch("/v1/boxes/" + id, "{\"limits\":{\"memoryMaxBytes\":67108864}}").problem(422, "limit-not-enforceable");
+        JsonNode box = http.get("/v1/boxes/" + id).json();
+        assertThat(box.path("limits").has("memoryMaxBytes")).as("%s", box).isFalse();
+        assertThat(sandbox.boxDir(id)).isDirectory();
+    }
+
+    @Test
+    void patchWithEnforceableLimitsIs200AndRecordsAnEvent() {
+        String id = unique("patchok");
+        create(id);
+        Reply r = http.patch("/v1/boxes/" + id, "{\"limits\":{\"pidsMax\":\"max\"}}");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().path("limits").path("pidsMax").asString()).isEqualTo("max");
+        assertThat(types(id)).contains("created", "limits-changed");
+    }
+
+    // ---- processes ---------------------------------------------------------------------------
+
+    @Test
+    void spawnIs201AndTheProcessIsInTheBox() throws Exception {
+        String id = unique("spawn");
+        create(id);
+        Reply r = http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sleep\",\"300\"],\"env\":{\"A\":\"b\"},\"cwd\":\"/tmp\"}");
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        long pid = r.json().path("pid").asLong();
+        assertThat(pid).isPositive();
+        assertThat(r.json().path("argv").valueStream().map(JsonNode::asString).toList()).containsExactly("sleep", "300");
+        assertThat(Instant.parse(r.json().path("startedAt").asString())).isBeforeOrEqualTo(Instant.now());
+        assertThat(Sandbox.cgroupOf(pid)).isEqualTo("/" + sandbox.base + "/" + id);
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').trim()).isEqualTo("sleep 300");
+        JsonNode procs = http.get("/v1/boxes/" + id + "/processes").json();
+        assertThat(procs.valueStream().filter(p -> p.path("pid").asLong() == pid).map(p -> p.path("command").asString()).toList())
+                .containsExactly("sleep 300");
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("RUNNING");
+        Reply killed = http.post("/v1/boxes/" + id + "/kill", null);
+        assertThat(killed.status()).as("%s", killed).isEqualTo(200);
+        assertThat(killed.json().path("id").asString()).isEqualTo(id);
+        awaitDead(pid);
+        assertThat(http.get("/v1/boxes/" + id + "/processes").json().size()).isZero();
+    }
+
+    @Test
+    void spawnArgvIsValidatedBeforeAnythingRuns() {
+        String id = unique("argv");
+        create(id);
+        String p = "/v1/boxes/" + id + "/processes";
+        http.post(p, "{\"argv\":[]}").badField("invalid-request", "argv");
+        http.post(p, "{\"argv\":[\"no-such-program-" + UUID.randomUUID() + "\"]}").badField("invalid-request", "argv[0]");
+        http.post(p, "{\"argv\":[\"/etc/passwd\"]}").badField("invalid-request", "argv[0]");
+        http.post(p, "{\"argv\":[\"sleep\",\"1\"],\"cwd\":\"/etc/passwd\"}").badField("invalid-request", "cwd");
+        http.post(p, "{\"argv\":[\"sleep\",\"1\"],\"cwd\":\"/no/such/dir\"}").badField("invalid-request", "cwd");
+        http.post(p, "{\"argv\":[\"sleep\",\"1\"],\"cwd\":\"relative\"}").badField("invalid-request", "cwd");
+        http.post(p, "{\"argv\":[\"sleep\",\"1\"],\"uid\":-1}").badField("invalid-request", "uid");
+        http.post(p, "{\"argv\":[\"sleep\",\"1\"],\"gid\":-1}").badField("invalid-request", "gid");
+        http.post(p, "{\"argv\":[\"sleep\",\"1\"],\"env\":{\"1BAD\":\"x\"}}").badField("invalid-request", "env");
+        assertThat(http.get(p).json().size()).isZero();
+        assertThat(types(id)).doesNotContain("process-started");
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("CREATED");
+    }
+
+    @Test
+    void adoptMovesARealProcessIntoTheBox() throws Exception {
+        String id = unique("adopt");
+        create(id);
+        Process sleep = sandbox.track(new ProcessBuilder("sleep", "300").start());
+        String before = Sandbox.cgroupOf(sleep.pid());
+        assertThat(before).isNotEqualTo("/" + sandbox.base + "/" + id);
+        Reply r = http.post("/v1/boxes/" + id + "/processes/adopt", "{\"pid\":" + sleep.pid() + "}");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().path("id").asString()).isEqualTo(id);
+        assertThat(r.json().path("state").asString()).isEqualTo("RUNNING");
+        assertThat(Sandbox.cgroupOf(sleep.pid())).isEqualTo("/" + sandbox.base + "/" + id);
+        assertThat(types(id)).contains("process-adopted");
+        http.post("/v1/boxes/" + id + "/kill", null);
+        assertThat(sleep.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the adopted sleep dies with the box").isTrue();
+    }
+
+    @Test
+    void adoptOfANonexistentPidIs404() throws Exception {
+        String id = unique("adopt404");
+        create(id);
+        // A pid that just existed and was reaped: pids are handed out upwards, so it stays free.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long pid = gone.pid();
+        assertThat(Path.of("/proc/" + pid)).doesNotExist();
+        Reply r = http.post("/v1/boxes/" + id + "/processes/adopt", "{\"pid\":" + pid + "}").problem(404, "process-not-found");
+        assertThat(r.json().path("detail").asString()).contains(Long.toString(pid));
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("CREATED");
+    }
+
+    // ---- delete ------------------------------------------------------------------------------
+
+    @Test
+    void deleteWithLiveProcessesIs409UnlessForced() throws Exception {
+        String id = unique("del");
+        create(id);
+        long pid = spawnSleep(id);
+        Reply conflict = http.delete("/v1/boxes/" + id).problem(409, "box-has-processes");
+        assertThat(conflict.json().path("detail").asString()).contains("force=true");
+        http.delete("/v1/boxes/" + id + "?force=false").problem(409, "box-has-processes");
+        assertThat(Sandbox.alive(pid)).isTrue();
+        assertThat(sandbox.boxDir(id)).isDirectory();
+
+        Reply gone = http.delete("/v1/boxes/" + id + "?force=true");
+        assertThat(gone.status()).as("%s", gone).isEqualTo(204);
+        assertThat(gone.body()).isEmpty();
+        awaitDead(pid);
+        assertThat(sandbox.boxDir(id)).doesNotExist();
+        JsonNode box = http.get("/v1/boxes/" + id).json();
+        assertThat(box.path("state").asString()).isEqualTo("REMOVED");
+        List<String> types = types(id);
+        assertThat(types.get(0)).isEqualTo("created");
+        assertThat(types).containsSubsequence("created", "process-started", "removed");
+        assertThat(types.get(types.size() - 1)).isEqualTo("removed");
+        // Deleting again changes nothing; the record stays.
+        Reply again = http.delete("/v1/boxes/" + id);
+        assertThat(again.status()).as("%s", again).isIn(204, 404);
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("REMOVED");
+    }
+
+    @Test
+    void deleteOfAnEmptyBoxIs204WithoutForce() {
+        String id = unique("delempty");
+        create(id);
+        Reply r = http.delete("/v1/boxes/" + id);
+        assertThat(r.status()).as("%s", r).isEqualTo(204);
+        assertThat(sandbox.boxDir(id)).doesNotExist();
+        http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sleep\",\"1\"]}").problem(409, "box-not-live");
+    }
+
+    @Test
+    void stopTerminatesAndReportsStopped() throws Exception {
+        String id = unique("stop");
+        create(id);
+        long pid = spawnSleep(id);
+        Reply r = http.post("/v1/boxes/" + id + "/stop", "{\"graceSeconds\":1}");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.json().path("state").asString()).isEqualTo("STOPPED");
+        awaitDead(pid);
+        assertThat(types(id)).contains("stopped");
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    @Test
+    void eventsAreOldestFirst() {
+        String id = unique("ev");
+        create(id);
+        spawnSleep(id);
+        http.post("/v1/boxes/" + id + "/kill", null);
+        http.delete("/v1/boxes/" + id);
+        JsonNode events = http.get("/v1/boxes/" + id + "/events").json();
+        assertThat(events.isArray()).isTrue();
+        List<String> types = events.valueStream().map(e -> e.path("type").asString()).toList();
+        assertThat(types).containsSubsequence("created", "process-started", "killed", "removed");
+        Instant last = Instant.EPOCH;
+        long lastId = Long.MIN_VALUE;
+        for (JsonNode e : events) {
+            Instant at = Instant.parse(e.path("at").asString());
+            assertThat(at).as("%s", events).isAfterOrEqualTo(last);
+            assertThat(e.path("id").asLong()).isGreaterThan(lastId);
+            assertThat(e.path("boxId").asString()).isEqualTo(id);
+            last = at;
+            lastId = e.path("id").asLong();
+        }
+    }
+
+    @Test
+    void statsShowOnlyWhatTheKernelHas() {
+        String id = unique("stats");
+        create(id);
+        spawnSleep(id);
+        List<String> controllers = controllers();
+        Reply r = http.get("/v1/boxes/" + id + "/stats");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        JsonNode s = r.json();
+        // cpu.stat exists in every v2 cgroup; usage is always there.
+        assertThat(s.path("cpu").path("usageMicros").isIntegralNumber()).as("%s", s).isTrue();
+        assertThat(s.path("cpu").path("userMicros").isIntegralNumber()).isTrue();
+        assertThat(s.path("cpu").path("systemMicros").isIntegralNumber()).isTrue();
+        if (!controllers.contains("cpu")) {
+            // nr_throttled lives in cpu.stat only with the cpu controller: absent, not 0.
+            assertThat(s.path("cpu").has("nrThrottled")).as("%s", s).isFalse();
+            assertThat(s.path("cpu").has("throttledMicros")).as("%s", s).isFalse();
+        }
+        if (!controllers.contains("memory")) {
+            assertThat(s.has("memory")).as("no memory.* files, so no memory: %s", s).isFalse();
+        }
+        if (!controllers.contains("pids")) {
+            assertThat(s.has("pids")).as("no pids.* files, so no pids: %s", s).isFalse();
+        }
+        assertNoNullsOrNegatives(s);
+    }
+
+    private static void assertNoNullsOrNegatives(JsonNode n) {
+        n.properties().forEach(e -> {
+            assertThat(e.getValue().isNull()).as("field %s is null", e.getKey()).isFalse();
+            if (e.getValue().isNumber()) {
+                assertThat(e.getValue().asLong()).as(e.getKey()).isNotNegative();
+            }
+            assertNoNullsOrNegatives(e.getValue());
+        });
+    }
+
+    @Test
+    void listFiltersByStateAndLabelsAndPages() {
+        String run = unique("run");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = unique("l" + i);
+            ids.add(id);
+            Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"},\"labels\":{\"run\":\""
+                    + run + "\",\"parity\":\"" + (i % 2 == 0 ? "even" : "odd") + "\"}}");
+            assertThat(r.status()).as("%s", r).isEqualTo(201);
+        }
+        http.delete("/v1/boxes/" + ids.get(0));
+
+        JsonNode all = http.get("/v1/boxes?label=run=" + run).json();
+        assertThat(all.path("total").asLong()).isEqualTo(5);
+        assertThat(all.path("page").asInt()).isZero();
+        assertThat(all.path("size").asInt()).isEqualTo(50);
+        assertThat(all.path("items").valueStream().map(b -> b.path("id").asString()).toList()).containsExactlyInAnyOrderElementsOf(ids);
+
+        JsonNode even = http.get("/v1/boxes?label=run=" + run + "&label=parity=even").json();
+        assertThat(even.path("total").asLong()).isEqualTo(3);
+        assertThat(even.path("items").valueStream().map(b -> b.path("labels").path("parity").asString()).distinct().toList())
+                .containsExactly("even");
+
+        JsonNode removed = http.get("/v1/boxes?state=REMOVED&label=run=" + run).json();
+        assertThat(removed.path("total").asLong()).isEqualTo(1);
+        assertThat(removed.path("items").get(0).path("id").asString()).isEqualTo(ids.get(0));
+        JsonNode created = http.get("/v1/boxes?state=created&label=run=" + run).json();
+        assertThat(created.path("total").asLong()).isEqualTo(4);
+
+        List<String> paged = new ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            JsonNode p = http.get("/v1/boxes?label=run=" + run + "&size=2&page=" + page).json();
+            assertThat(p.path("total").asLong()).isEqualTo(5);
+            assertThat(p.path("page").asInt()).isEqualTo(page);
+            assertThat(p.path("size").asInt()).isEqualTo(2);
+            assertThat(p.path("items").size()).isEqualTo(page < 2 ? 2 : 1);
+            p.path("items").forEach(b -> paged.add(b.path("id").asString()));
+        }
+        assertThat(paged).containsExactlyInAnyOrderElementsOf(ids);
+        JsonNode beyond = http.get("/v1/boxes?label=run=" + run + "&size=2&page=9").json();
+        assertThat(beyond.path("items").size()).isZero();
+        assertThat(beyond.path("total").asLong()).isEqualTo(5);
+        assertThat(http.get("/v1/boxes?label=run=nothing-" + run).json().path("total").asLong()).isZero();
+    }
+
+    @Test
+    void hostShowsTheRealMountBaseAndControllers() throws Exception {
+        Reply r = http.get("/v1/host");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode h = r.json();
+        assertThat(h.path("cgroupMount").asString()).isEqualTo(sandbox.mount.toString());
+        assertThat(h.path("cgroupBase").asString()).isEqualTo(sandbox.base);
+        List<String> kernel = List.of(Files.readString(sandbox.mount.resolve("cgroup.controllers")).trim().split("\\s+"));
+        assertThat(controllers()).containsExactlyInAnyOrderElementsOf(kernel.stream().filter(c -> !c.isEmpty()).toList());
+        assertThat(h.path("boxControllers").isArray()).isTrue();
+        h.path("boxControllers").forEach(c -> assertThat(kernel).contains(c.asString()));
+        assertThat(h.path("enforcement").asString()).isEqualTo("strict");
+        assertThat(h.path("driver").asString()).isEqualTo("cgroupfs");
+        String id = unique("host");
+        create(id);
+        assertThat(h.path("cgroupKill").asBoolean()).isEqualTo(Files.exists(sandbox.boxDir(id).resolve("cgroup.kill")));
+    }
+
+    private List<String> types(String id) {
+        return http.get("/v1/boxes/" + id + "/events").json().valueStream().map(e -> e.path("type").asString()).toList();
+    }
+}

@@ -1,0 +1,154 @@
+package io.boxd.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.boxd.api.Http.Reply;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@code openapi/boxd.yaml} is what the service serves. Regenerate it after changing the API:
+ * {@code ./mvnw test -Dtest=OpenApiDriftTest -Dboxd.openapi.write=true}, then review and commit.
+ */
+@ExtendWith(SandboxCleanup.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class OpenApiDriftTest {
+
+    static final Sandbox sandbox = Sandbox.create("openapi");
+    static final Path COMMITTED = Path.of(System.getProperty("basedir", "."), "openapi", "boxd.yaml");
+    static final String REGENERATE = "./mvnw test -Dtest=OpenApiDriftTest -Dboxd.openapi.write=true";
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry r) {
+        sandbox.register(r);
+    }
+
+    @LocalServerPort
+    int port;
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = sandbox.client(port);
+    }
+
+    String served() {
+        Reply r = http.get("/v3/api-docs.yaml");
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
+    void committedSpecMatchesTheServedOne() throws Exception {
+        String served = served();
+        if (Boolean.getBoolean("boxd.openapi.write")) {
+            Files.createDirectories(COMMITTED.getParent());
+            Files.writeString(COMMITTED, served, StandardCharsets.UTF_8);
+        }
+        assertThat(COMMITTED).as("%s is missing; create it with: %s", COMMITTED, REGENERATE).exists();
+        String committed = Files.readString(COMMITTED, StandardCharsets.UTF_8);
+        Object want = new Yaml().load(committed);
+        Object got = new Yaml().load(served);
+        if (!want.equals(got)) {
+            throw new AssertionError(COMMITTED + " has drifted from what the service serves at /v3/api-docs.yaml.\n"
+                    + "If the API change is intended, regenerate and commit it:\n    " + REGENERATE + "\n"
+                    + "First differences (- committed, + served):\n" + diff(committed, served));
+        }
+    }
+
+    @Test
+    void servedSpecDoesNotDependOnTheAddressItWasFetchedFrom() {
+        String served = served();
+        assertThat(served).doesNotContain(Integer.toString(port)).doesNotContain("Generated server url");
+        assertThat(served()).as("two fetches give the same document").isEqualTo(served);
+        Map<String, Object> doc = new Yaml().load(served);
+        assertThat((List<?>) doc.get("servers")).hasSize(1);
+        assertThat(((Map<?, ?>) ((List<?>) doc.get("servers")).get(0)).get("url")).isEqualTo("/");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void limitValuesAreIntegerOrMax() {
+        Map<String, Object> doc = new Yaml().load(served());
+        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get("schemas");
+        Map<String, Object> limitValue = (Map<String, Object>) schemas.get("LimitValue");
+        assertThat(limitValue).as("a LimitValue schema").isNotNull();
+        List<Map<String, Object>> oneOf = (List<Map<String, Object>>) limitValue.get("oneOf");
+        assertThat(oneOf).extracting(m -> m.get("type")).containsExactlyInAnyOrder("integer", "string");
+        assertThat(oneOf).filteredOn(m -> "string".equals(m.get("type"))).singleElement()
+                .satisfies(m -> assertThat(m.get("enum")).isEqualTo(List.of("max")));
+        Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) schemas.get("Limits")).get("properties");
+        for (String f : List.of("memoryMaxBytes", "memoryHighBytes", "memorySwapMaxBytes", "pidsMax")) {
+            assertThat((Map<String, Object>) limits.get(f)).as(f).containsEntry("$ref", "#/components/schemas/LimitValue");
+        }
+        Map<String, Object> cpuMax = (Map<String, Object>) ((Map<String, Object>) schemas.get("CpuMax")).get("properties");
+        assertThat((Map<String, Object>) cpuMax.get("quotaMicros")).containsEntry("$ref", "#/components/schemas/LimitValue");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOperationDocumentsItsProblems() {
+        Map<String, Object> doc = new Yaml().load(served());
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
+        assertThat(paths).containsKeys("/v1/boxes", "/v1/boxes/{id}", "/v1/host").doesNotContainKey("/error");
+        paths.forEach((path, ops) -> ops.forEach((method, op) -> {
+            Map<String, Object> responses = (Map<String, Object>) ((Map<String, Object>) op).get("responses");
+            assertThat(responses).as("%s %s", method, path).containsKey("default");
+            assertThat(responses.get("default").toString()).contains("application/problem+json", "#/components/schemas/Problem");
+        }));
+    }
+
+    private static String diff(String committed, String served) {
+        String[] a = committed.split("\n");
+        String[] b = served.split("\n");
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while ((i < a.length || j < b.length) && out.size() < 40) {
+            if (i < a.length && j < b.length && a[i].equals(b[j])) {
+                i++;
+                j++;
+                continue;
+            }
+            // Resynchronise on the next line the two share, within a small window.
+            int si = -1;
+            int sj = -1;
+            search:
+            for (int d = 1; d < 60; d++) {
+                for (int k = 0; k <= d; k++) {
+                    int x = i + k;
+                    int y = j + d - k;
+                    if (x < a.length && y < b.length && a[x].equals(b[y])) {
+                        si = x;
+                        sj = y;
+                        break search;
+                    }
+                }
+            }
+            int ei = si < 0 ? Math.min(a.length, i + 5) : si;
+            int ej = sj < 0 ? Math.min(b.length, j + 5) : sj;
+            out.add("@@ line " + (i + 1) + " / " + (j + 1));
+            for (; i < ei; i++) {
+                out.add("- " + a[i]);
+            }
+            for (; j < ej; j++) {
+                out.add("+ " + b[j]);
+            }
+        }
+        return String.join("\n", out);
+    }
+}
