@@ -9,6 +9,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class BoxdApplication {
 
     public static void main(String[] args) {
+        // vfork+exec starts the spawn wrapper without the extra exec of jspawnhelper (JDK 17-21).
+        if (System.getProperty("jdk.lang.Process.launchMechanism") == null && Runtime.version().feature() <= 21) {
+            System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+        }
         SpringApplication.run(BoxdApplication.class, args);
     }
 }

@@ -52,6 +52,7 @@ class BoxController {
     }
 
     @PostMapping(consumes = "application/json")
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a box: a cgroup with enforced limits")
     ResponseEntity<Box> create(@RequestBody(required = false) NewBox body) {
         Box box = boxes.create(body);

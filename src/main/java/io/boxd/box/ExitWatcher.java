@@ -69,8 +69,17 @@ public class ExitWatcher implements SmartLifecycle {
         this.tx = tx;
     }
 
-    /** Follows a box's cgroup directory; harmless if it is already followed or gone. */
+    /** Follows a new box's cgroup directory; harmless if it is already followed or gone. */
     public void watch(String id) {
+        follow(id, false);
+    }
+
+    /** Follows a box found on disk, and looks once at what may have changed while nobody watched. */
+    public void watchAndCheck(String id) {
+        follow(id, true);
+    }
+
+    private void follow(String id, boolean check) {
         WatchService w = ws;
         if (w == null || keys.containsKey(id)) {
             return;
@@ -93,8 +102,9 @@ public class ExitWatcher implements SmartLifecycle {
             log.warn("cannot watch box {}: {}", id, e.getMessage());
             return;
         }
-        // A change before the files were pinned sent no event: look once now.
-        handler.execute(() -> handle(id, true));
+        if (check) {
+            handler.execute(() -> handle(id, true, true));
+        }
     }
 
     private static void closeAll(List<FileChannel> channels) {
@@ -146,20 +156,31 @@ public class ExitWatcher implements SmartLifecycle {
             }
             if (id != null && (populatedChanged || countersChanged)) {
                 boolean p = populatedChanged;
-                handler.execute(() -> handle(id, p));
+                boolean c = countersChanged;
+                handler.execute(() -> handle(id, p, c));
             }
         }
     }
 
-    private void handle(String id, boolean populatedChanged) {
+    /**
+     * Only what changed is read: the counters when their files changed, and the record only when
+     * the box has just become empty (a box that gained processes needs nothing).
+     */
+    private void handle(String id, boolean populatedChanged, boolean countersChanged) {
+        boolean emptied = populatedChanged && !driver.populated(id);
+        if (!emptied && !countersChanged) {
+            return;
+        }
         try {
             locks.with(id, Duration.ofSeconds(30), () -> {
                 BoxRecord rec = boxes.findById(id).orElse(null);
                 if (rec == null || !rec.state.live() || !driver.exists(id)) {
                     return null;
                 }
-                counters.note(id, driver.stats(id));
-                if (populatedChanged && rec.state == BoxState.RUNNING && !driver.populated(id)) {
+                if (countersChanged || (emptied && rec.state == BoxState.RUNNING)) {
+                    counters.note(id, driver.stats(id));
+                }
+                if (emptied && rec.state == BoxState.RUNNING && !driver.populated(id)) {
                     BoxRecord fresh = boxes.findById(id).orElseThrow();
                     fresh.state(BoxState.EXITED);
                     tx.executeWithoutResult(s -> {

@@ -37,6 +37,10 @@ class PersistenceConfig {
         return new JdbcCustomConversions(List.of(new LimitsWriter(), new LimitsReader()));
     }
 
+    static String json(Limits limits) {
+        return limits == null ? null : JSON.writeValueAsString(limits);
+    }
+
     @WritingConverter
     static final class LimitsWriter implements Converter<Limits, String> {
         @Override

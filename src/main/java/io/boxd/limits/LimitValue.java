@@ -21,8 +21,14 @@ public record LimitValue(long value, boolean unlimited) {
 
     @JsonCreator
     public static LimitValue fromJson(Object raw) {
-        if (raw instanceof Integer || raw instanceof Long || raw instanceof java.math.BigInteger) {
+        if (raw instanceof Integer || raw instanceof Long) {
             return of(((Number) raw).longValue());
+        }
+        if (raw instanceof java.math.BigInteger big) {
+            if (big.bitLength() >= 64) {
+                throw new IllegalArgumentException("a limit must fit in a signed 64-bit integer, not " + big);
+            }
+            return of(big.longValue());
         }
         if (raw instanceof String s && MAX.equals(s)) {
             return UNLIMITED;

@@ -108,7 +108,7 @@ public class Reconciler {
                         default -> repaired.incrementAndGet();
                     }
                     if (o != Outcome.BUSY && driver.exists(id)) {
-                        watcher.watch(id);
+                        watcher.watchAndCheck(id);
                     }
                 }));
             }
@@ -139,7 +139,7 @@ public class Reconciler {
             Outcome o = repair.adoptOrphan(id, "orphan cgroup " + path + " with pids " + pids);
             if (o == Outcome.ADOPTED) {
                 adopted.incrementAndGet();
-                watcher.watch(id);
+                watcher.watchAndCheck(id);
                 orphans.add(new ReconcileReport.Orphan(path, pids, "adopted"));
             } else if (o == Outcome.BUSY) {
                 busy.incrementAndGet();

@@ -1,0 +1,78 @@
+// The kernel floor of one box lifecycle, with no boxd in the way: mkdir a cgroup, fork a child
+// that writes its own pid to cgroup.procs and execs sleep (the parent waits for the placement
+// through a pipe, as boxd verifies it), cgroup.kill, wait for "populated 0", rmdir.
+// Usage: floor <cgroup-dir-for-scratch> <iterations>   Prints one latency (ns) per line.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int writefile(const char *path, const char *s) {
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, s, strlen(s));
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
+static int populated(const char *dir) {
+    char path[4096], buf[256];
+    snprintf(path, sizeof path, "%s/cgroup.events", dir);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    return strstr(buf, "populated 1") != NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) { fprintf(stderr, "usage: floor SCRATCH_DIR ITERATIONS\n"); return 2; }
+    const char *base = argv[1];
+    int iters = atoi(argv[2]);
+    for (int i = 0; i < iters; i++) {
+        char dir[4096], procs[4096], kill[4096];
+        snprintf(dir, sizeof dir, "%s/f%d", base, i);
+        snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+        snprintf(kill, sizeof kill, "%s/cgroup.kill", dir);
+        long long t0 = now();
+        if (mkdir(dir, 0755) != 0) { perror("mkdir"); return 1; }
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) != 0) { perror("pipe"); return 1; }
+        pid_t pid = fork();
+        if (pid == 0) {
+            char me[32];
+            snprintf(me, sizeof me, "%d", getpid());
+            if (writefile(procs, me) != 0) _exit(125);
+            (void) write(p[1], "k", 1);
+            execlp("sleep", "sleep", "300", (char *) NULL);
+            _exit(127);
+        }
+        close(p[1]);
+        char c;
+        if (read(p[0], &c, 1) != 1) { fprintf(stderr, "child did not attach\n"); return 1; }
+        close(p[0]);
+        if (writefile(kill, "1") != 0) { perror("cgroup.kill"); return 1; }
+        while (populated(dir)) { usleep(20); }
+        waitpid(pid, NULL, 0);
+        while (rmdir(dir) != 0) {
+            if (errno != EBUSY) { perror("rmdir"); return 1; }
+            usleep(50);
+        }
+        printf("%lld\n", now() - t0);
+    }
+    return 0;
+}
