@@ -1,0 +1,208 @@
+package io.boxd.reconcile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What the test sees of the real kernel, read independently of boxd: the cgroup v2 mount, the
+ * box directories under a base, which processes live where, and a cleanup that leaves nothing.
+ */
+final class Kernel {
+
+    private Kernel() {
+    }
+
+    /** A process identity that survives pid reuse: the pid and its start time (field 22 of /proc/pid/stat). */
+    record Pid(long pid, long startTicks) {
+        @Override
+        public String toString() {
+            return Long.toString(pid);
+        }
+    }
+
+    /** The cgroup v2 mount, read from mountinfo ({@code /sys/fs/cgroup/unified} on this hybrid host). */
+    static Path mount() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] halves = line.split(" - ", 2);
+                if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
+                    return Path.of(halves[0].split(" ")[4]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no cgroup2 mount in /proc/self/mountinfo; these tests need cgroup v2 as root");
+    }
+
+    /** Names of the directories directly under {@code dir} (the boxes under a base). */
+    static Set<String> dirs(Path dir) {
+        Set<String> out = new TreeSet<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(Files::isDirectory).forEach(p -> out.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    static boolean populated(Path cgroup) {
+        try {
+            return Files.readString(cgroup.resolve("cgroup.events")).contains("populated 1");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /** The pids in one cgroup (not its children). */
+    static List<Long> procs(Path cgroup) {
+        List<Long> out = new ArrayList<>();
+        try {
+            for (String l : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
+                if (!l.isBlank()) {
+                    out.add(Long.parseLong(l.trim()));
+                }
+            }
+        } catch (IOException gone) {
+            // no such cgroup: no pids
+        }
+        return out;
+    }
+
+    /** The identity of a live pid, or empty when it is gone (or a zombie). */
+    static Optional<Pid> identify(long pid) {
+        return stat(pid).filter(f -> !f[0].equals("Z") && !f[0].equals("X"))
+                .map(f -> new Pid(pid, Long.parseLong(f[19])));
+    }
+
+    /** True while this very process (not a later one with the same pid) exists and is not a zombie. */
+    static boolean alive(Pid p) {
+        return identify(p.pid()).map(now -> now.startTicks() == p.startTicks()).orElse(false);
+    }
+
+    /** Fields of /proc/pid/stat from the state on (index 0 = state, 19 = starttime). */
+    private static Optional<String[]> stat(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Optional.of(s.substring(s.lastIndexOf(')') + 2).trim().split(" "));
+        } catch (IOException | RuntimeException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every live process on the host whose cgroup v2 path is under {@code /<base>/}: pid to path. */
+    static Map<Long, String> processesUnder(String base) {
+        Map<Long, String> out = new HashMap<>();
+        String prefix = "0::/" + base + "/";
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(name);
+                try {
+                    for (String line : Files.readAllLines(p.resolve("cgroup"))) {
+                        if (line.startsWith(prefix) && identify(pid).isPresent()) {
+                            out.put(pid, line.substring(3));
+                        }
+                    }
+                } catch (IOException | UncheckedIOException gone) {
+                    // exited while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** Starts {@code sleep seconds} and moves it into {@code cgroup}; the caller owns the process. */
+    static Process sleepIn(Path cgroup, String seconds) throws IOException {
+        Process p = new ProcessBuilder("sleep", seconds).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(p.pid()));
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
+    }
+
+    /** Depth first: empty each cgroup ({@code cgroup.kill}, else SIGKILL its pids), then rmdir it. Returns cgroups removed. */
+    static int killAndRemove(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int n = 0;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path child : s.filter(Files::isDirectory).toList()) {
+                n += killAndRemove(child);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            Path kill = dir.resolve("cgroup.kill");
+            if (Files.exists(kill)) {
+                Files.writeString(kill, "1");
+            } else {
+                for (long pid : procs(dir)) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        } catch (IOException gone) {
+            // removed meanwhile
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                Files.deleteIfExists(dir);
+                return n + 1;
+            } catch (IOException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not remove " + dir + " (still populated: " + procs(dir) + ")", busy);
+                }
+                sleep(10);
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
