@@ -1,0 +1,177 @@
+package io.boxd.persistence;
+
+import io.boxd.driver.BoxDriver;
+import io.boxd.driver.BoxProcess;
+import io.boxd.driver.BoxStats;
+import io.boxd.driver.DriverException;
+import io.boxd.driver.HostInfo;
+import io.boxd.driver.Placement;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.driver.SpawnedProcess;
+import io.boxd.limits.Limits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A driver without a kernel, for tests of what boxd stores: each box is a plain directory under
+ * a temp dir (so the exit watcher has something to watch) with the limits it was given as its
+ * "enforced" limits. {@link #failNextCreate} and {@link #addOrphan} stage the cases the records
+ * must survive.
+ */
+public final class FakeDriver implements BoxDriver {
+
+    private final Path root;
+    private final Map<String, Limits> boxes = new ConcurrentHashMap<>();
+    private final Set<String> populated = ConcurrentHashMap.newKeySet();
+    private final Set<String> failCreate = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger pids = new AtomicInteger(40_000);
+
+    public FakeDriver(Path root) {
+        this.root = root;
+    }
+
+    /** A directory that {@code boxd.cgroup.mount} accepts (it has a cgroup.controllers file). */
+    public static Path fakeMount() {
+        try {
+            Path dir = Files.createTempDirectory("boxd-fake-cgroup-");
+            Files.writeString(dir.resolve("cgroup.controllers"), "cpu memory pids\n");
+            dir.toFile().deleteOnExit();
+            dir.resolve("cgroup.controllers").toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void failNextCreate(String id) {
+        failCreate.add(id);
+    }
+
+    /** A "cgroup" under the base with no record. */
+    public void addOrphan(String id) {
+        mkdir(id);
+        boxes.put(id, Limits.NONE);
+    }
+
+    /** Makes a box's cgroup disappear behind boxd's back. */
+    public void vanish(String id) {
+        boxes.remove(id);
+        populated.remove(id);
+        rmdir(id);
+    }
+
+    @Override
+    public String name() {
+        return "cgroupfs";
+    }
+
+    @Override
+    public HostInfo host() {
+        return new HostInfo("cgroupfs", "fake driver for persistence tests", root.toString(), "fake",
+                List.of("cpu", "memory", "pids"), List.of("cpu", "memory", "pids"), true, "strict");
+    }
+
+    @Override
+    public Placement create(String boxId, Limits limits) {
+        if (failCreate.remove(boxId)) {
+            throw new DriverException("fake driver: create of " + boxId + " fails as staged");
+        }
+        mkdir(boxId);
+        boxes.put(boxId, limits);
+        return new Placement(cgroupPath(boxId), limits);
+    }
+
+    @Override
+    public Limits applyLimits(String boxId, Limits limits) {
+        boxes.put(boxId, limits);
+        return limits;
+    }
+
+    @Override
+    public Limits readEnforced(String boxId) {
+        return boxes.get(boxId);
+    }
+
+    @Override
+    public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
+        populated.add(boxId);
+        return new SpawnedProcess(pids.incrementAndGet(), spec.argv(), Instant.now());
+    }
+
+    @Override
+    public void adopt(String boxId, int pid) {
+        populated.add(boxId);
+    }
+
+    @Override
+    public List<BoxProcess> processes(String boxId) {
+        return populated.contains(boxId) ? List.of(new BoxProcess(pids.get(), "fake")) : List.of();
+    }
+
+    @Override
+    public boolean populated(String boxId) {
+        return populated.contains(boxId);
+    }
+
+    @Override
+    public void kill(String boxId) {
+        populated.remove(boxId);
+    }
+
+    @Override
+    public void stop(String boxId, Duration grace) {
+        populated.remove(boxId);
+    }
+
+    @Override
+    public void remove(String boxId) {
+        vanish(boxId);
+    }
+
+    @Override
+    public boolean exists(String boxId) {
+        return boxes.containsKey(boxId);
+    }
+
+    @Override
+    public BoxStats stats(String boxId) {
+        return new BoxStats(null, null, null);
+    }
+
+    @Override
+    public String cgroupPath(String boxId) {
+        return root.resolve(boxId).toString();
+    }
+
+    @Override
+    public List<String> listBoxes() {
+        return new ArrayList<>(new TreeSet<>(boxes.keySet()));
+    }
+
+    private void mkdir(String id) {
+        try {
+            Files.createDirectories(root.resolve(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void rmdir(String id) {
+        try {
+            Files.deleteIfExists(root.resolve(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
