@@ -14,8 +14,8 @@ CREATE TABLE box (
     updated_at  TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
-CREATE INDEX box_state ON box (state);
-CREATE INDEX box_created ON box (created_at, id);
+-- No secondary indexes on box: every index is rewritten on each durable commit, and listing or
+-- reconciling scans a table that holds one row per box ever made on this host.
 
 CREATE TABLE box_label (
     box_id VARCHAR(64)  NOT NULL REFERENCES box (id) ON DELETE CASCADE,

@@ -17,5 +17,5 @@ public record CgroupProperties(
         @DefaultValue({"cpu", "memory", "pids"}) Set<String> controllers,
         @DefaultValue("5s") Duration killTimeout,
         @DefaultValue("5s") Duration removeTimeout,
-        @DefaultValue("2s") Duration attachTimeout) {
+        @DefaultValue("10s") Duration attachTimeout) {
 }
