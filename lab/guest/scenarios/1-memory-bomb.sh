@@ -2,7 +2,7 @@
 # 1 memory bomb: a box with memory.max = 64 MiB runs a process that allocates 256 MiB.
 #   the process is OOM-killed; stats show oomKill >= 1; events show the OOM kill;
 #   boxd and a second box running a sleeper are unaffected.
-# timeout: 150
+# timeout: 300
 source "$STAGE/lib.sh"; begin memory-bomb; ensure_boxd
 BOMB=lab-membomb; SLEEPER=lab-bystander; LIMIT=$((64*MiB))
 BOXD=$(boxd_pid)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 2 fork bomb: a box with pids.max = 64 runs a loop that tries 1000 forks.
 #   at most 64 tasks at any time; pids.events max >= 1 reported; kill and delete leave nothing.
-# timeout: 150
+# timeout: 300
 source "$STAGE/lib.sh"; begin fork-bomb; ensure_boxd
 B=lab-forkbomb; MAXP=64; TRIES=1000
 create_box "$B" '{"pidsMax":'$MAXP'}'

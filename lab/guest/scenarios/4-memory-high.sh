@@ -3,7 +3,7 @@
 #   box: memory.high = 32 MiB, memory.max = 96 MiB; a process grows to 80 MiB, 1 MiB per 20 ms.
 #   pass: the first sample with high >= 1 has oom = 0 and oom_kill = 0 (kernel), and the API
 #   reports events.high >= 1 at a moment when it reports oom = 0.
-# timeout: 120
+# timeout: 300
 source "$STAGE/lib.sh"; begin memory-high; ensure_boxd
 B=lab-memhigh; HIGH=$((32*MiB)); MAX=$((96*MiB))
 create_box "$B" '{"memoryHighBytes":'$HIGH',"memoryMaxBytes":'$MAX'}'

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 5 tree kill: a three-level process tree, including a double-forked daemon that called setsid,
 #   is fully reaped by one kill.
-# timeout: 90
+# timeout: 240
 source "$STAGE/lib.sh"; begin tree-kill; ensure_boxd
 B=lab-tree; PF=$SCRATCH/tree.pids; rm -f "$PF"
 create_box "$B" '{}'

@@ -6,7 +6,7 @@
 #   reclaimed below 48 MiB or OOM-killed the holder, and the API stats/processes say the same;
 #   or boxd refuses (4xx problem+json): the kernel file and enforced still say 256 MiB and the
 #   holder lives.
-# timeout: 120
+# timeout: 300
 source "$STAGE/lib.sh"; begin live-limit-change; ensure_boxd
 B=lab-patch; BIG=$((256*MiB)); SMALL=$((48*MiB))
 create_box "$B" '{"memoryMaxBytes":'$BIG'}'

@@ -8,7 +8,7 @@
 #   delegate memory at all: the base is made a *threaded* cgroup (its cgroup.controllers then
 #   lists only threaded controllers: cpu, cpuset, pids, ...). Afterwards the base is restored
 #   (B: rmdir + mkdir with the old subtree_control) and a memory-limited box must work again.
-# timeout: 150
+# timeout: 300
 source "$STAGE/lib.sh"; begin strict-enforcement; ensure_boxd
 B=lab-strict; BASEDIR=$(cg ''); BASEDIR=${BASEDIR%/}; REQ='{"memoryMaxBytes":'$((64*MiB))'}'
 api GET /v1/host; figure "enforcement=$(j .enforcement // .enforcementMode)"
