@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,7 +328,7 @@ public class SystemdDriver implements BoxDriver {
             return;
         }
         try {
-            if (bus.listUnitsByPatterns(List.of(names.allUnitsPattern())).isEmpty()) {
+            if (live(bus.listUnitsByPatterns(List.of(names.allUnitsPattern()))).isEmpty()) {
                 bus.stopUnit(names.baseSlice());
             }
         } catch (DriverException e) {
@@ -363,7 +362,7 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public List<String> listBoxes() {
         List<String> out = new ArrayList<>();
-        for (UnitStatus u : bus.listUnitsByPatterns(List.of(names.boxSlicesPattern()))) {
+        for (UnitStatus u : live(bus.listUnitsByPatterns(List.of(names.boxSlicesPattern())))) {
             names.boxIdOf(u.name).ifPresent(out::add);
         }
         return out;
@@ -372,7 +371,7 @@ public class SystemdDriver implements BoxDriver {
     /** Every unit boxd made that systemd has loaded: box slices and their process scopes. */
     public List<BoxUnit> boxUnits() {
         List<BoxUnit> out = new ArrayList<>();
-        for (UnitStatus u : bus.listUnitsByPatterns(List.of(names.allUnitsPattern()))) {
+        for (UnitStatus u : live(bus.listUnitsByPatterns(List.of(names.allUnitsPattern())))) {
             names.boxIdOf(u.name).ifPresent(id ->
                     out.add(new BoxUnit(u.name, id, u.name.endsWith(".slice"), u.activeState, u.subState)));
         }
@@ -386,6 +385,11 @@ public class SystemdDriver implements BoxDriver {
     public List<BoxUnit> orphanUnits(Collection<String> knownBoxIds) {
         Set<String> known = Set.copyOf(knownBoxIds);
         return boxUnits().stream().filter(u -> !known.contains(u.boxId())).toList();
+    }
+
+    /** A unit just stopped stays listed as inactive until systemd collects it; it is no box any more. */
+    private static List<UnitStatus> live(List<UnitStatus> units) {
+        return units.stream().filter(u -> !"inactive".equals(u.activeState)).toList();
     }
 
     // ---- lookups -----------------------------------------------------------------------
@@ -437,13 +441,5 @@ public class SystemdDriver implements BoxDriver {
 
     private static String join(String a, String b) {
         return a.isEmpty() ? b : a + "/" + b;
-    }
-
-    static void sleepMillis(long ms) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -99,6 +99,11 @@ class FakeSystemd implements SystemdManager, Properties {
         units.put(unit, "failed");
     }
 
+    /** A unit systemd stopped but has not garbage-collected yet. */
+    void markInactive(String unit) {
+        units.put(unit, "inactive");
+    }
+
     // ---- org.freedesktop.systemd1.Manager ----------------------------------------------
 
     @Override

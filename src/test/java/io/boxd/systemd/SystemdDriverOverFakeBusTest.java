@@ -230,6 +230,18 @@ class SystemdDriverOverFakeBusTest {
     }
 
     @Test
+    void aStoppedUnitSystemdHasNotCollectedYetIsNoBoxAndDoesNotKeepTheBaseSlice() {
+        SystemdDriver driver = driver();
+        driver.create("live", Limits.NONE);
+        driver.create("dying", Limits.NONE);
+        systemd.markInactive("boxlite-dying.slice");
+
+        assertThat(driver.listBoxes()).containsExactly("live");
+        driver.remove("live");
+        assertThat(systemd.last("StopUnit").args()).isEqualTo(List.of("boxlite.slice", "replace"));
+    }
+
+    @Test
     void strictRootlessCreateRefusesAControllerTheUserManagerLacksAndNamesTheDelegateDropIn() throws Exception {
         systemd.detach();
         String user = "/user.slice/user-1000.slice/user@1000.service";
