@@ -29,7 +29,7 @@ public record PgTarget(String url, String user, String password) {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
-    static String missingMessage() {
+    public static String missingMessage() {
         return TestDatabases.DB + "=postgres needs a PostgreSQL server: set " + TestDatabases.PG_URL
                 + "=jdbc:postgresql://HOST:PORT/DB (and " + TestDatabases.PG_USER + "/" + TestDatabases.PG_PASSWORD
                 + " unless they are boxd/boxd). Start a throwaway one with: export " + TestDatabases.PG_URL
@@ -37,7 +37,7 @@ public record PgTarget(String url, String user, String password) {
     }
 
     /** CI=true (or any value but false/0): a missing server is a failure, never a skip. */
-    static boolean inCi() {
+    public static boolean inCi() {
         String ci = System.getenv("CI");
         return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
     }
