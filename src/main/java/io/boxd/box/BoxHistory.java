@@ -1,9 +1,13 @@
 package io.boxd.box;
 
+import io.boxd.security.Actor;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** A box's event history, in its own table, oldest first. */
+/**
+ * A box's event history, in its own table, oldest first. Every event records its actor: the
+ * token name of the mutating request being served on this thread, else {@code boxd}.
+ */
 @Component
 public class BoxHistory {
 
@@ -14,7 +18,7 @@ public class BoxHistory {
     }
 
     public void add(BoxEvent event) {
-        events.save(event);
+        events.save(event.actor() == null ? event.withActor(Actor.current()) : event);
     }
 
     public List<BoxEvent> of(String boxId) {

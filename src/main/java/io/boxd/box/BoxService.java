@@ -13,6 +13,7 @@ import io.boxd.driver.SpawnedProcess;
 import io.boxd.limits.LimitDefaults;
 import io.boxd.limits.LimitRules;
 import io.boxd.limits.Limits;
+import io.boxd.security.SpawnIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -50,9 +51,12 @@ public class BoxService {
     private final BoxFinder finder;
     private final CounterRecorder counters;
     private final ExitWatcher watcher;
+    private final SpawnIdentity identity;
 
     BoxService(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, LimitDefaults defaults,
-               BoxdProperties props, TransactionTemplate tx, BoxFinder finder, CounterRecorder counters, ExitWatcher watcher) {
+               BoxdProperties props, TransactionTemplate tx, BoxFinder finder, CounterRecorder counters, ExitWatcher watcher,
+               SpawnIdentity identity) {
+        this.identity = identity;
         this.boxes = boxes;
         this.counters = counters;
         this.watcher = watcher;
@@ -202,15 +206,16 @@ public class BoxService {
         if (cwd != null && !Files.isDirectory(cwd)) {
             throw new Invalid("cwd", "is not an existing directory: " + req.cwd());
         }
+        SpawnIdentity.Identity as = identity.resolve(req.uid(), req.gid());
         Map<String, String> env = req.env() == null ? Map.of() : req.env();
         if (Executables.resolve(req.argv().get(0), env.get("PATH"), cwd).isEmpty()) {
             throw new Invalid("argv[0]", "is not an executable file (searched PATH): " + req.argv().get(0));
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, req.uid(), req.gid(), logFile(id)));
+            SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), logFile(id)));
             rec.state(BoxState.RUNNING);
-            saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv()));
+            saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv() + " as " + as));
             return p;
         });
     }

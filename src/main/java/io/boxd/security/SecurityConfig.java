@@ -1,0 +1,62 @@
+package io.boxd.security;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Wires the bearer-token filter, and refuses to serve without a token. The filter bean is made
+ * while the web server is being created, before the database or the cgroup driver, so a missing
+ * token stops boxd at once with {@link SecurityFailureAnalyzer}'s message.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(SecurityProperties props, Environment env) {
+        BearerTokenFilter filter = props.mode() == SecurityProperties.Mode.INSECURE_LOOPBACK_ONLY
+                ? insecure(props, env)
+                : new BearerTokenFilter(tokens(props, env), props.publicDocs());
+        FilterRegistrationBean<BearerTokenFilter> reg = new FilterRegistrationBean<>(filter);
+        reg.setName("boxdBearerToken");
+        reg.addUrlPatterns("/*");
+        // Right after the body cap and the character encoding (both HIGHEST_PRECEDENCE), before
+        // everything that reads the request.
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return reg;
+    }
+
+    static Tokens tokens(SecurityProperties props, Environment env) {
+        Tokens tokens = Tokens.load(props.tokens(), env.getProperty(Tokens.ENV), props.tokensFile());
+        if (tokens.size() == 0) {
+            throw new SecurityConfigException("no token is configured, and every API request needs one "
+                    + "(boxd.security.mode=tokens; only liveness, readiness and the API docs are public)", Tokens.HOW_TO_SET);
+        }
+        log.info("authentication: bearer tokens for {}; liveness and readiness{} are public",
+                String.join(", ", tokens.describe()), props.publicDocs() ? ", Swagger UI and /v3/api-docs" : "");
+        return tokens;
+    }
+
+    private static BearerTokenFilter insecure(SecurityProperties props, Environment env) {
+        for (String key : new String[] {"server.address", "management.server.address"}) {
+            String address = env.getProperty(key);
+            if (address != null && !LoopbackOnly.isLoopback(address)) {
+                throw new SecurityConfigException("boxd.security.mode=insecure-loopback-only serves without "
+                        + "authentication, so it only binds a loopback address, but " + key + "=" + address,
+                        "Remove " + key + " (boxd then binds 127.0.0.1), or configure tokens and drop "
+                                + "boxd.security.mode=insecure-loopback-only.\n" + Tokens.HOW_TO_SET);
+            }
+        }
+        String configured = !props.tokens().isEmpty() || props.tokensFile() != null || env.getProperty(Tokens.ENV) != null
+                ? " (the configured tokens are ignored)" : "";
+        log.warn("authentication is OFF (boxd.security.mode=insecure-loopback-only){}: anyone on this host can "
+                + "call boxd on {}", configured, env.getProperty("server.address", LoopbackOnly.LOOPBACK));
+        return BearerTokenFilter.insecure();
+    }
+}

@@ -1,0 +1,208 @@
+package io.boxd.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A security test's private world (a unique cgroup base under the real cgroup v2 mount and a temp
+ * data dir, both removed in {@link #close}), and a small HTTP client that can send a token.
+ */
+final class TestBox implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final String base;
+    final Path dataDir;
+    final Path baseDir;
+
+    TestBox(String name) {
+        this.base = "boxd-test-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            this.dataDir = Files.createTempDirectory("boxd-test-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.baseDir = cgroup2Mount().resolve(base);
+    }
+
+    /** Settings that point boxd at this world. */
+    Map<String, String> settings() {
+        return Map.of("boxd.cgroup.base", base, "boxd.data-dir", dataDir.toString(), "boxd.driver", "cgroupfs");
+    }
+
+    @Override
+    public void close() throws Exception {
+        killAndRemove(baseDir);
+        if (Files.exists(dataDir)) {
+            try (Stream<Path> s = Files.walk(dataDir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        assertThat(baseDir).as("the cgroup base must be gone").doesNotExist();
+    }
+
+    static void killAndRemove(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path child : s.filter(Files::isDirectory).toList()) {
+                killAndRemove(child);
+            }
+        }
+        Path kill = dir.resolve("cgroup.kill");
+        if (Files.exists(kill)) {
+            Files.writeString(kill, "1");
+        } else {
+            for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                if (!pid.isBlank()) {
+                    new ProcessBuilder("kill", "-9", pid.trim()).start().waitFor();
+                }
+            }
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                Files.delete(dir);
+                return;
+            } catch (IOException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not remove " + dir, busy);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    static Path cgroup2Mount() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] halves = line.split(" - ", 2);
+                if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
+                    return Path.of(halves[0].split(" ")[4]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no cgroup2 mount in /proc/self/mountinfo; these tests need cgroup v2");
+    }
+
+    /** The box cgroups under the base now. */
+    List<String> boxDirsOrEmpty() {
+        if (!Files.isDirectory(baseDir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(baseDir)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The pids in a box's cgroup. */
+    List<String> procs(String id) throws IOException {
+        return Files.readAllLines(baseDir.resolve(id).resolve("cgroup.procs")).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The fields of {@code /proc/<pid>/status} ("Uid" -> "65534 65534 65534 65534"). */
+    static Map<String, String> status(long pid) throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            int c = line.indexOf(':');
+            if (c > 0) {
+                out.put(line.substring(0, c), line.substring(c + 1).trim().replaceAll("\\s+", " "));
+            }
+        }
+        return out;
+    }
+
+    /** One reply. */
+    record Reply(int status, Map<String, List<String>> headers, String body) {
+        JsonNode json() {
+            return body == null || body.isBlank() ? null : JSON.readTree(body);
+        }
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+
+        /** A problem+json reply of this status and kind. */
+        Reply problem(int expected, String kind) {
+            assertThat(status).as("status of %s", this).isEqualTo(expected);
+            assertThat(header("Content-Type")).as("content type of %s", this).startsWith("application/problem+json");
+            assertThat(json().path("type").asString()).as("type of %s", this).isEqualTo("urn:boxd:problem:" + kind);
+            assertThat(json().path("status").asInt()).isEqualTo(expected);
+            assertThat(json().path("detail").asString("")).hasSizeGreaterThan(10);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    /** A client for one server, sending {@code token} (when not null) as a bearer token. */
+    record Client(String base, String token) {
+        static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+        Client as(String otherToken) {
+            return new Client(base, otherToken);
+        }
+
+        Reply get(String path) {
+            return send("GET", path, null);
+        }
+
+        Reply post(String path, String json) {
+            return send("POST", path, json);
+        }
+
+        Reply delete(String path) {
+            return send("DELETE", path, null);
+        }
+
+        Reply send(String method, String path, String json) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+            if (json != null) {
+                b.header("Content-Type", "application/json");
+            }
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                return new Reply(r.statusCode(), r.headers().map(), r.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(method + " " + path, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
