@@ -19,7 +19,7 @@ BIN=$STAGE/bin
 MiB=1048576
 
 now_ms() { local u; read -r u _ < /proc/uptime; echo $(( ${u%.*} * 1000 + 10#${u#*.} * 10 )); }
-secs() { awk -v ms="$1" 'BEGIN{printf "%.1f", ms/1000}'; }   # ms -> "12.3"
+secs() { local ms=$1 sign=""; (( ms < 0 )) && { sign=-; ms=$(( -ms )); }; printf '%s%d.%d' "$sign" $(( ms / 1000 )) $(( ms % 1000 / 100 )); }  # ms -> "12.3" (builtins only: forks are slow under TCG)
 log() { printf '[%s] %s\n' "$(secs "$(now_ms)")" "$*"; }
 
 # ---- REST -------------------------------------------------------------------------------------
@@ -32,8 +32,8 @@ api() {
   [[ -n "$data" ]] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
   local w; w=$(curl "${args[@]}" "$URL$path" 2>/dev/null) || true
   CODE=${w%% *}; CTYPE=${w#* }; [[ -n "$CODE" ]] || CODE=000
-  BODY=$(cat "$f" 2>/dev/null); rm -f "$f"
-  printf '> %s %s %s\n< %s %s %s\n' "$method" "$path" "$data" "$CODE" "$CTYPE" "$(printf '%s' "$BODY" | head -c 1500)"
+  BODY=""; [[ -f "$f" ]] && { BODY=$(< "$f"); rm -f "$f"; }
+  printf '> %s %s %s\n< %s %s %s\n' "$method" "$path" "$data" "$CODE" "$CTYPE" "${BODY:0:1500}"
 }
 # j FILTER: jq over the last BODY (prints "" on error / null)
 j() { printf '%s' "$BODY" | jq -r "$1 // empty" 2>/dev/null; }
@@ -56,12 +56,13 @@ destroy_box() { # best effort: kill then force-delete
 # ---- kernel files -----------------------------------------------------------------------------
 cg() { echo "$CGMOUNT/$BASE/$1"; }
 # kv FILE KEY: value of KEY in a flat-keyed file (memory.events, cpu.stat, pids.events)
-kv() { awk -v k="$2" '$1==k{print $2; f=1} END{if(!f) print ""}' "$1" 2>/dev/null; }
-procs_of() { cat "$(cg "$1")/cgroup.procs" 2>/dev/null | tr '\n' ' '; }
-nprocs_of() { local n; n=$(wc -l < "$(cg "$1")/cgroup.procs" 2>/dev/null) || n=""; echo "$n"; }
+kv() { local k v; while read -r k v; do [[ $k == "$2" ]] && { echo "$v"; return; }; done 2>/dev/null < "$1"; echo ""; }
+procs_of() { local a=(); mapfile -t a 2>/dev/null < "$(cg "$1")/cgroup.procs"; echo "${a[*]}"; }
+nprocs_of() { local a=(); mapfile -t a 2>/dev/null < "$(cg "$1")/cgroup.procs" || { echo ""; return; }; echo "${#a[@]}"; }
 populated() { kv "$(cg "$1")/cgroup.events" populated; }
 alive() { # alive PID: true if the pid exists and is not a zombie
-  local s; s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  local l s; { l=$(< "/proc/$1/stat"); } 2>/dev/null || return 1
+  l=${l##*) }; s=${l%% *}            # the state follows "(comm) "
   [[ -n "$s" && "$s" != Z && "$s" != X ]]
 }
 # wait_for SECONDS CMD...: polls CMD every 0.2 s; returns 0 when it succeeds, 1 on timeout
@@ -94,13 +95,17 @@ abort() { problem "$*"; finish; exit 0; }
 # ---- boxd process -----------------------------------------------------------------------------
 boxd_pid() { cat "$WORK/boxd.pid" 2>/dev/null; }
 boxd_alive() { local p; p=$(boxd_pid); [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; }
+# The periodic reconcile is off (interval 0) unless BOXD_RECONCILE_INTERVAL says otherwise: the
+# restart scenario must see what the *startup* reconcile did, and under TCG a periodic pass could
+# land between readiness and the first check. Startup and POST /v1/reconcile still run.
 boxd_start() {
   mkdir -p "$DATA"
   echo "===== boxd start at uptime $(secs "$(now_ms)")s: ${BOXD_JAVA_OPTS:-} -jar $BOXD_JAR" >> "$OUT/boxd.log"
   # shellcheck disable=SC2086
   setsid java ${BOXD_JAVA_OPTS:-} -jar "$BOXD_JAR" --server.port="$PORT" --server.address=127.0.0.1 \
     --boxd.data-dir="$DATA" --boxd.cgroup.mount="$CGMOUNT" --boxd.cgroup.base="$BASE" \
-    --boxd.driver=cgroupfs --boxd.security.mode=insecure-loopback-only >> "$OUT/boxd.log" 2>&1 < /dev/null &
+    --boxd.driver=cgroupfs --boxd.reconcile.interval="${BOXD_RECONCILE_INTERVAL:-0}" \
+    --boxd.security.mode=insecure-loopback-only >> "$OUT/boxd.log" 2>&1 < /dev/null &
   echo $! > "$WORK/boxd.pid"
 }
 # boxd_wait_ready SECONDS: READY_MS, READY_HOW set; 0 when ready

@@ -10,7 +10,7 @@ OUT=/mnt/out; STAGE=$OUT/.stage
 source "$STAGE/lib.sh"
 # shellcheck disable=SC1091
 source "$STAGE/env"          # BOXD_JAR, BOXD_JAVA_OPTS, BOXD_TOKEN, timeouts (written by lab/acceptance)
-export OUT STAGE WORK DATA SCRATCH CGMOUNT BASE PORT BOXD_JAR BOXD_JAVA_OPTS BOXD_TOKEN BOXD_READY_TIMEOUT
+export OUT STAGE WORK DATA SCRATCH CGMOUNT BASE PORT BOXD_JAR BOXD_JAVA_OPTS BOXD_TOKEN BOXD_READY_TIMEOUT BOXD_RECONCILE_INTERVAL
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 BOOT_MS=$(now_ms)            # uptime when the guest script starts = kernel boot + initramfs + mounts

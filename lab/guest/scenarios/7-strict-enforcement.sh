@@ -1,5 +1,5 @@
 #!/bin/bash
-# 8 strict enforcement: requesting a controller that the parent does not delegate gives 422
+# 7 strict enforcement (issue 5 lists it as #8): requesting a controller that the parent does not delegate gives 422
 #   (problem+json naming the controller) and leaves nothing behind.
 #   Setup A (as issue 5 says): remove `memory` from <mount>/<base>/cgroup.subtree_control.
 #   If boxd answers 201 because it re-enabled `memory` at the base itself (issue 2 enables the

@@ -1,5 +1,6 @@
 #!/bin/bash
-# 7 restart reconcile: boxd is SIGKILLed with boxes live, then restarted. The records and the
+# 8 restart reconcile (issue 5 lists it as #7; it runs last because it restarts boxd, the
+#   slowest step under TCG, so a time bound hit costs only this scenario): boxd is SIGKILLed with boxes live, then restarted. The records and the
 #   kernel agree, following the reconcile issue's policy (issue 3, orphans policy = reap):
 #   - lab-r-live  (sleeper untouched)             -> RUNNING, same pid alive, cgroup intact
 #   - lab-r-dead  (its process killed while down) -> EXITED
