@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -112,15 +113,21 @@ public class Reconciler {
                     }
                 }));
             }
+            boolean reap = props.orphans() == ReconcileProperties.OrphanPolicy.REAP;
+            Map<String, List<Integer>> signalled = new ConcurrentHashMap<>();
             for (String id : orphanIds) {
-                work.add(pool.submit(() -> orphan(id, orphans, reaped, adopted, reported, busy)));
+                work.add(pool.submit(reap ? () -> signalOrphan(id, signalled, busy)
+                        : () -> orphan(id, orphans, adopted, reported, busy)));
             }
-            for (Future<?> f : work) {
-                try {
-                    f.get();
-                } catch (Exception e) {
-                    log.warn("reconcile step failed: {}", e.getMessage());
+            awaitAll(work);
+            if (reap) {
+                // Every orphan's processes were signalled above, so they die all at once rather
+                // than one cgroup at a time; now kill what is left (cgroup.kill) and rmdir.
+                work.clear();
+                for (Map.Entry<String, List<Integer>> e : signalled.entrySet()) {
+                    work.add(pool.submit(() -> removeOrphan(e.getKey(), e.getValue(), orphans, reaped, busy)));
                 }
+                awaitAll(work);
             }
         } finally {
             pool.shutdownNow();
@@ -130,12 +137,22 @@ public class Reconciler {
                 trigger, startedAt, List.copyOf(orphans));
     }
 
-    private void orphan(String id, List<ReconcileReport.Orphan> orphans, AtomicInteger reaped, AtomicInteger adopted,
-                        AtomicInteger reported, AtomicInteger busy) {
+    private static void awaitAll(List<Future<?>> work) {
+        for (Future<?> f : work) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                log.warn("reconcile step failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Adopt or report one orphan cgroup. */
+    private void orphan(String id, List<ReconcileReport.Orphan> orphans, AtomicInteger adopted, AtomicInteger reported,
+                        AtomicInteger busy) {
         String path = driver.cgroupPath(id);
         List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
-        ReconcileProperties.OrphanPolicy policy = props.orphans();
-        if (policy == ReconcileProperties.OrphanPolicy.ADOPT && BoxRules.ID.matcher(id).matches()) {
+        if (props.orphans() == ReconcileProperties.OrphanPolicy.ADOPT && BoxRules.ID.matcher(id).matches()) {
             Outcome o = repair.adoptOrphan(id, "orphan cgroup " + path + " with pids " + pids);
             if (o == Outcome.ADOPTED) {
                 adopted.incrementAndGet();
@@ -146,21 +163,45 @@ public class Reconciler {
             }
             return;
         }
-        if (policy == ReconcileProperties.OrphanPolicy.REAP) {
-            // A create in flight holds the id's lock from before its mkdir: never reap under it.
-            boolean done = repair.reapOrphan(id, () -> {
-                driver.kill(id);
-                driver.remove(id);
-            });
-            if (done) {
-                reaped.incrementAndGet();
-                orphans.add(new ReconcileReport.Orphan(path, pids, "reaped"));
-            } else {
-                busy.incrementAndGet();
-            }
-            return;
-        }
         reported.incrementAndGet();
         orphans.add(new ReconcileReport.Orphan(path, pids, "reported"));
+    }
+
+    /**
+     * First half of reaping: if no request holds the id and no record claims it, note the
+     * orphan's pids and SIGKILL them without waiting. This only speeds the reap up (10,000
+     * cgroups waited for one by one take ten times the kernel floor); the second half does the
+     * authoritative cgroup.kill, so a process forked meanwhile is still caught. The kill goes
+     * through ProcessHandle, which checks the pid's start time, so a reused pid is never hit.
+     */
+    private void signalOrphan(String id, Map<String, List<Integer>> signalled, AtomicInteger busy) {
+        long self = ProcessHandle.current().pid();
+        boolean ok = repair.reapOrphan(id, () -> {
+            List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
+            for (int pid : pids) {
+                if (pid != self) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            signalled.put(id, pids);
+        });
+        if (!ok) {
+            busy.incrementAndGet();
+        }
+    }
+
+    /** Second half of reaping: under the id's lock and with still no claiming record, kill and remove. */
+    private void removeOrphan(String id, List<Integer> pids, List<ReconcileReport.Orphan> orphans, AtomicInteger reaped,
+                              AtomicInteger busy) {
+        boolean done = repair.reapOrphan(id, () -> {
+            driver.kill(id);
+            driver.remove(id);
+        });
+        if (done) {
+            reaped.incrementAndGet();
+            orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), pids, "reaped"));
+        } else {
+            busy.incrementAndGet();
+        }
     }
 }

@@ -65,7 +65,9 @@ final class BoxdJvm implements AutoCloseable {
         cmd.addAll(cdsFlags());
         cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classpath()), "io.boxd.BoxdApplication",
                 "--server.port=" + port, "--boxd.data-dir=" + dataDir, "--boxd.cgroup.base=" + base,
-                "--boxd.driver=cgroupfs", "--boxd.reconcile.interval=0"));
+                "--boxd.driver=cgroupfs", "--boxd.reconcile.interval=0",
+                // As every test: no tokens, 127.0.0.1 only (src/test/resources/application.properties).
+                "--boxd.security.mode=insecure-loopback-only"));
         cmd.addAll(extraArgs);
         long t0 = System.nanoTime();
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
