@@ -15,6 +15,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 BOOT_MS=$(now_ms)            # uptime when the guest script starts = kernel boot + initramfs + mounts
 mkdir -p "$WORK" "$SCRATCH" "$OUT/scenarios" "$OUT/results"
+chmod 1777 "$SCRATCH"   # boxd runs spawned processes as nobody (boxd.spawn.uid 65534) by default; helpers write here
 rm -f "$OUT"/results/* "$OUT"/scenarios/* "$OUT/timings"
 timing() { echo "$*" >> "$OUT/timings"; log "timing: $*"; }
 timing "boot_s=$(secs "$BOOT_MS")"
