@@ -54,7 +54,9 @@ core "$LIVE enforced.pidsMax = kernel pids.max" eq "$(j .enforced.pidsMax)" "$(c
 # Issue 3: the startup reconcile, then the on-demand one
 api GET /v1/reconcile/last; lastc=$CODE; last=$BODY
 api POST /v1/reconcile; rc=$CODE; rep=$BODY
-figure "startup_report=HTTP$lastc:$(printf '%s' "$last" | jq -c . 2>/dev/null | head -c 200) on_demand=HTTP$rc:$(printf '%s' "$rep" | jq -c . 2>/dev/null | head -c 200)"
+rsum() { printf '%s' "$1" | jq -r '"reaped=\(.orphansReaped) adopted=\(.orphansAdopted) lost=\(.lost) repaired=\(.repaired) \(.durationMillis)ms"' 2>/dev/null | tr ' ' ','; }
+figure "startup_reconcile=HTTP$lastc:$(rsum "$last") on_demand=HTTP$rc:$(rsum "$rep")"
+log "startup report: $last"; log "on-demand report: $rep"
 LANDED=yes
 if [[ $rc == 404 || $rc == 405 || $rc == 501 ]]; then LANDED="no: POST /v1/reconcile -> HTTP $rc"; fi
 
