@@ -122,7 +122,7 @@ SD50=$(p50 < /tmp/t-sd)
 [ "$(wc -l < /tmp/t-sd)" = $N ]; check "perf: box create through REST with the systemd driver" $? "p50 ${SD50} ms over $N creates (64 MiB, 64 pids; TCG VM, 2 vCPU)"
 kill "$PID_sd" 2>/dev/null
 if [ -n "${BENCH_CP:-}" ]; then
-  line=$(java -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.boxd.systemd.CreateTimer $N 2>&1 | tail -1)
+  java -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.boxd.systemd.CreateTimer $N > "$OUT/create-timer.log" 2>&1; line=$(tail -1 "$OUT/create-timer.log")
   [[ "$line" == driver-level* ]]; check "perf: create through the systemd driver vs the cgroupfs driver, same JVM" $? "$line"
 fi
 
@@ -147,7 +147,9 @@ r=$(api $P POST /v1/boxes/u1/processes '{"argv":["sleep","1000"]}'); U1=$(body .
 check "rootless: spawn lands in the box under user@$UID_.service" $? "HTTP ${r%% *}; pid $U1 in $where; $(body .message // empty)"
 api $P POST /v1/boxes/u1/processes '{"argv":["sh","-c","i=0; while [ $i -lt 60 ]; do sleep 100 & i=$((i+1)); done; wait"]}' >/dev/null
 sleep 3; api $P GET /v1/boxes/u1/stats >/dev/null; pm=$(body '.pids.events.max // 0'); pc=$(body '.pids.current // 0')
-[ "$pm" -ge 1 ] && [ "$pc" -le 32 ]; check "rootless: pids.max holds (a 60-way fork is refused)" $? "pids.current=$pc, pids.events max=$pm"
+# before Linux 6.2 a refused fork is counted in the forking task's own cgroup (the scope), not where the limit is
+ps_=$(cat $CGU/*/pids.events 2>/dev/null | awk '$1=="max"{s+=$2} END{print s+0}')
+[ "$pc" -le 32 ] && [ $((pm + ps_)) -ge 1 ]; check "rootless: pids.max holds (a 60-way fork is refused)" $? "pids.current=$pc of 32; refused forks: $pm at the box, $ps_ in its scopes"
 api $P POST /v1/boxes '{"id":"u2","limits":{"memoryMaxBytes":33554432,"memorySwapMaxBytes":0}}' >/dev/null
 api $P POST /v1/boxes/u2/processes '{"argv":["tail","/dev/zero"]}' >/dev/null; H=$(body .pid)
 k=$(wait_oom $P u2); hb=$(api $P GET /v1/host | cut -d' ' -f1)

@@ -27,8 +27,9 @@ class SystemdBus implements AutoCloseable {
     static final String MANAGER_PATH = "/org/freedesktop/systemd1";
     static final String MANAGER_IFACE = "org.freedesktop.systemd1.Manager";
     static final String SLICE_IFACE = "org.freedesktop.systemd1.Slice";
-    static final String UNIT_EXISTS = "org.freedesktop.systemd1.UnitExists";
-    static final String NO_SUCH_UNIT = "org.freedesktop.systemd1.NoSuchUnit";
+    /** dbus-java names a remote error by the class it maps the error to; these exist for that. */
+    static final String UNIT_EXISTS = org.freedesktop.systemd1.UnitExists.class.getName();
+    static final String NO_SUCH_UNIT = org.freedesktop.systemd1.NoSuchUnit.class.getName();
 
     private static final Logger log = LoggerFactory.getLogger(SystemdBus.class);
 

@@ -44,4 +44,10 @@ class SystemdBindingTest {
 
         assertThat(Marshalling.getDBusType(types)).isEqualTo("uoss");
     }
+
+    @org.junit.jupiter.api.Test
+    void systemdsErrorsMapToClassesOfTheSameNameSoTheDriverCanTellThemApart() {
+        assertThat(SystemdBus.UNIT_EXISTS).isEqualTo("org.freedesktop.systemd1.UnitExists");
+        assertThat(SystemdBus.NO_SUCH_UNIT).isEqualTo("org.freedesktop.systemd1.NoSuchUnit");
+    }
 }
