@@ -26,7 +26,8 @@ ip link set lo up 2>/dev/null || busybox ifconfig lo 127.0.0.1 up
 log "kernel $(uname -r); cgroup2 controllers: $(cat $CGMOUNT/cgroup.controllers); root subtree_control: $(cat $CGMOUNT/cgroup.subtree_control)"
 log "cpus $(nproc); $(free -m | awk '/Mem:/{print "mem " $2 " MiB"}')"
 
-SCENARIOS=(); for f in "$STAGE"/scenarios/*.sh; do f=${f##*/}; SCENARIOS+=("${f%.sh}"); done
+SCENARIOS=(); for f in "$STAGE"/scenarios/*.sh; do f=${f##*/}; f=${f%.sh}
+  [[ -z "${LAB_ONLY:-}" || ",$LAB_ONLY," == *",${f#*-},"* ]] && SCENARIOS+=("$f"); done
 fail_all() { for s in "${SCENARIOS[@]}"; do echo "FAIL ${s#*-} $1" > "$OUT/results/${s#*-}"; done; }
 
 if [[ ! -r "$BOXD_JAR" ]]; then fail_all "boxd jar not readable in the guest: $BOXD_JAR"; exit 1; fi
