@@ -44,16 +44,28 @@ public class BoxRepair {
     /** Ids and states of every record that claims a cgroup or an unfinished step. */
     public Map<String, BoxState> claims() {
         Map<String, BoxState> out = new java.util.HashMap<>();
-        for (BoxState s : BoxState.values()) {
-            if (s.live() || s.transitional()) {
-                boxes.findByState(s).forEach(r -> out.put(r.id, r.state));
-            }
-        }
+        jdbc.sql("SELECT id, state FROM box WHERE state NOT IN ('REMOVED', 'LOST')")
+                .query((rs, n) -> out.put(rs.getString(1), BoxState.valueOf(rs.getString(2))))
+                .list();
         return out;
     }
 
-    /** Brings one record in line with the kernel. */
+    /** Brings one record in line with the kernel, including the enforced limits. */
     public Outcome repair(String id) {
+        return repair(id, null);
+    }
+
+    /**
+     * Like {@link #repair(String)}, but when the record's state ({@code claimed}) already agrees
+     * with the kernel's two cheapest facts (the cgroup exists; it is populated exactly when the
+     * box is RUNNING), it touches neither the lock nor the database. Periodic passes use this:
+     * inotify already follows exits, so they only catch what slipped past it.
+     */
+    public Outcome repair(String id, BoxState claimed) {
+        if (claimed != null && claimed.live() && driver.exists(id)
+                && driver.populated(id) == (claimed == BoxState.RUNNING)) {
+            return Outcome.NONE;
+        }
         Outcome[] out = {Outcome.NONE};
         boolean ran = locks.tryWith(id, () -> out[0] = repairLocked(id));
         return ran ? out[0] : Outcome.BUSY;

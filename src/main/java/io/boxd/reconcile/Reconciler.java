@@ -99,9 +99,11 @@ public class Reconciler {
         });
         try {
             List<Future<?>> work = new ArrayList<>();
-            for (String id : claims.keySet()) {
+            boolean full = !"periodic".equals(trigger);
+            for (Map.Entry<String, BoxState> claim : claims.entrySet()) {
+                String id = claim.getKey();
                 work.add(pool.submit(() -> {
-                    Outcome o = repair.repair(id);
+                    Outcome o = full ? repair.repair(id) : repair.repair(id, claim.getValue());
                     switch (o) {
                         case LOST -> lost.incrementAndGet();
                         case BUSY -> busy.incrementAndGet();
