@@ -10,7 +10,7 @@
 #   (B: rmdir + mkdir with the old subtree_control) and a memory-limited box must work again.
 # timeout: 300
 source "$STAGE/lib.sh"; begin strict-enforcement; ensure_boxd
-B=lab-strict; BASEDIR=$(cg ''); BASEDIR=${BASEDIR%/}; REQ='{"memoryMaxBytes":'$((64*MiB))'}'
+BA=lab-strict-a; BB=lab-strict-b; BASEDIR=$(cg ''); BASEDIR=${BASEDIR%/}; REQ='{"memoryMaxBytes":'$((64*MiB))'}'
 api GET /v1/host; figure "enforcement=$(j .enforcement // .enforcementMode)"
 if [[ ! -d $BASEDIR ]]; then create_box lab-strict-pre '{}'; destroy_box lab-strict-pre; fi
 [[ -d $BASEDIR ]] || abort "base $BASEDIR does not exist"
@@ -18,8 +18,8 @@ SAVED=$(cat "$BASEDIR/cgroup.subtree_control"); log "base subtree_control: $SAVE
 children=$(find "$BASEDIR" -mindepth 1 -maxdepth 1 -type d | wc -l)
 [[ $children == 0 ]] || abort "base has $children child cgroups before the scenario"
 
-check_refused() { # check_refused LABEL: the last response is the refusal; nothing is left behind
-  local ct=$CTYPE
+check_refused() { # check_refused LABEL ID: the last response is the refusal; nothing is left behind
+  local ct=$CTYPE B=$2
   expect "$1: HTTP 422" eq "$CODE" 422
   expect "$1: application/problem+json ($ct)" bash -c "[[ '$ct' == application/problem+json* ]]"
   expect "$1: problem has a type" jq_ok '.type | length > 0'
@@ -33,18 +33,18 @@ restore_a() { local c; for c in $SAVED; do echo "+$c" > "$BASEDIR/cgroup.subtree
 # ---- setup A --------------------------------------------------------------------------------
 echo "-memory" > "$BASEDIR/cgroup.subtree_control" || abort "could not remove memory from $BASEDIR/cgroup.subtree_control"
 log "after removal: $(cat "$BASEDIR/cgroup.subtree_control")"
-create_box "$B" "$REQ"; a_code=$CODE
+create_box "$BA" "$REQ"; a_code=$CODE
 if [[ $a_code == 422 ]]; then
   figure "setup=A(base subtree_control without memory)"
-  check_refused A
+  check_refused A "$BA"
   restore_a
 else
   now=$(cat "$BASEDIR/cgroup.subtree_control")
   figure "setup=A->HTTP$a_code base_subtree_control_after=\"$now\""
   if [[ $a_code == 201 ]]; then
     expect "A: boxd re-delegated memory at the base (201 is only honest if so)" bash -c "[[ ' $now ' == *' memory '* ]]"
-    expect "A: enforced.memoryMaxBytes = kernel memory.max" eq "$(j .enforced.memoryMaxBytes)" "$(cat "$(cg $B)/memory.max" 2>/dev/null)"
-    destroy_box "$B"
+    expect "A: enforced.memoryMaxBytes = kernel memory.max" eq "$(j .enforced.memoryMaxBytes)" "$(cat "$(cg $BA)/memory.max" 2>/dev/null)"
+    destroy_box "$BA"
   else
     problem "A: expected 422 (or an honest 201), got HTTP $a_code $(j .detail)"
   fi
@@ -56,7 +56,7 @@ else
   if echo threaded > "$BASEDIR/cgroup.type"; then
     log "base is now $(cat "$BASEDIR/cgroup.type"); controllers: $(cat "$BASEDIR/cgroup.controllers")"
     figure "setup=B(threaded base, controllers: $(cat "$BASEDIR/cgroup.controllers"))"
-    create_box "$B" "$REQ"; check_refused B
+    create_box "$BB" "$REQ"; check_refused B "$BB"
     find "$BASEDIR" -mindepth 1 -depth -type d -exec rmdir {} \; 2>/dev/null
     rmdir "$BASEDIR" && mkdir "$BASEDIR" || problem "could not re-create the base"
   else
