@@ -227,7 +227,15 @@ class BoxLifecycleApiTest {
         assertThat(r.json().path("argv").valueStream().map(JsonNode::asString).toList()).containsExactly("sleep", "300");
         assertThat(Instant.parse(r.json().path("startedAt").asString())).isBeforeOrEqualTo(Instant.now());
         assertThat(Sandbox.cgroupOf(pid)).isEqualTo("/" + sandbox.base + "/" + id);
-        assertThat(Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').trim()).isEqualTo("sleep 300");
+        // 201 comes once the process is placed; the wrapper then execs setpriv and the target.
+        String cmdline = "";
+        for (int i = 0; i < 500 && !cmdline.equals("sleep 300"); i++) {
+            cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').trim();
+            if (!cmdline.equals("sleep 300")) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(cmdline).isEqualTo("sleep 300");
         JsonNode procs = http.get("/v1/boxes/" + id + "/processes").json();
         assertThat(procs.valueStream().filter(p -> p.path("pid").asLong() == pid).map(p -> p.path("command").asString()).toList())
                 .containsExactly("sleep 300");
