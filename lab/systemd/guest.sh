@@ -114,10 +114,10 @@ sleep 0.5; left=$(systemctl list-units --all --plain --no-legend 'boxlite*' | wc
 # Through REST with the systemd driver; then both drivers side by side in one small JVM
 # (lab/systemd/CreateTimer.java), instead of a third Spring start.
 N=25; CL='{"memoryMaxBytes":67108864,"pidsMax":64}'
-measure() { local port=$1 tag=$2; : > /tmp/t-$tag
-  for i in $(seq 1 $N); do r=$(api $port POST /v1/boxes "{\"id\":\"t$i\",\"limits\":$CL}"); [ "${r%% *}" = 201 ] && echo "${r##* }" >> /tmp/t-$tag; done
-  for i in $(seq 1 $N); do api $port DELETE "/v1/boxes/t$i?force=true" >/dev/null; done; }
-measure 18080 sd; measure 18080 sd
+measure() { local port=$1 tag=$2; : > /tmp/t-$tag   # ids are never reused: a deleted box keeps its record
+  for i in $(seq 1 $N); do r=$(api $port POST /v1/boxes "{\"id\":\"$tag-$i\",\"limits\":$CL}"); [ "${r%% *}" = 201 ] && echo "${r##* }" >> /tmp/t-$tag; done
+  for i in $(seq 1 $N); do api $port DELETE "/v1/boxes/$tag-$i?force=true" >/dev/null; done; }
+measure 18080 warm; measure 18080 sd
 SD50=$(p50 < /tmp/t-sd)
 [ "$(wc -l < /tmp/t-sd)" = $N ]; check "perf: box create through REST with the systemd driver" $? "p50 ${SD50} ms over $N creates (64 MiB, 64 pids; TCG VM, 2 vCPU)"
 kill "$PID_sd" 2>/dev/null
