@@ -10,13 +10,15 @@ public record Box(
         BoxState state,
         String driver,
         String cgroupPath,
+        String unit,
         Limits limits,
         Limits enforced,
         Map<String, String> labels,
         Instant createdAt,
         Instant updatedAt) {
 
-    static Box of(BoxRecord r) {
-        return new Box(r.id, r.state, r.driver, r.cgroupPath, r.limits, r.enforced, r.labelMap(), r.createdAt, r.updatedAt);
+    /** {@code unit} is the systemd unit holding the box, or null for cgroupfs boxes. */
+    static Box of(BoxRecord r, String unit) {
+        return new Box(r.id, r.state, r.driver, r.cgroupPath, unit, r.limits, r.enforced, r.labelMap(), r.createdAt, r.updatedAt);
     }
 }

@@ -13,8 +13,10 @@ class BoxFinder {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final BoxRepository boxes;
+    private final io.boxd.driver.BoxDriver driver;
 
-    BoxFinder(NamedParameterJdbcTemplate jdbc, BoxRepository boxes) {
+    BoxFinder(NamedParameterJdbcTemplate jdbc, BoxRepository boxes, io.boxd.driver.BoxDriver driver) {
+        this.driver = driver;
         this.jdbc = jdbc;
         this.boxes = boxes;
     }
@@ -46,7 +48,7 @@ class BoxFinder {
         for (String id : ids) {
             BoxRecord r = byId.get(id);
             if (r != null) {
-                items.add(Box.of(r));
+                items.add(Box.of(r, r.driver.equals(driver.name()) ? driver.unitName(r.id) : null));
             }
         }
         return new BoxPage(items, page, size, total == null ? 0 : total);

@@ -96,7 +96,7 @@ public class BoxService {
                 saved.enforced = placement.enforced();
                 saved.state(BoxState.CREATED);
                 watcher.watch(id);
-                return Box.of(saveWith(saved, BoxEvent.of(id, "created",
+                return view(saveWith(saved, BoxEvent.of(id, "created",
                         "cgroup " + placement.cgroupPath() + "; requested " + limits + "; enforced " + placement.enforced())));
             } catch (RuntimeException e) {
                 // Nothing is left behind: the driver rolled back its cgroup; drop the intent too.
@@ -131,7 +131,7 @@ public class BoxService {
     // ---- read --------------------------------------------------------------------------
 
     public Box get(String id) {
-        return Box.of(load(id));
+        return view(load(id));
     }
 
     public static final int MAX_PAGE_SIZE = 500;
@@ -195,7 +195,7 @@ public class BoxService {
             rec.limits = next;
             rec.enforced = enforced;
             rec.state(rec.state);
-            return Box.of(saveWith(rec, BoxEvent.of(id, "limits-changed", "requested " + next + "; enforced " + enforced)));
+            return view(saveWith(rec, BoxEvent.of(id, "limits-changed", "requested " + next + "; enforced " + enforced)));
         });
     }
 
@@ -229,7 +229,7 @@ public class BoxService {
             BoxRecord rec = requireLive(load(id));
             driver.adopt(id, pid);
             rec.state(BoxState.RUNNING);
-            return Box.of(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));
+            return view(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));
         });
     }
 
@@ -239,7 +239,7 @@ public class BoxService {
             BoxRecord rec = requireLive(load(id));
             driver.kill(id);
             rec.state(BoxState.STOPPED);
-            return Box.of(saveWith(rec, BoxEvent.of(id, "killed", "cgroup.kill; the box is empty")));
+            return view(saveWith(rec, BoxEvent.of(id, "killed", "cgroup.kill; the box is empty")));
         });
     }
 
@@ -253,7 +253,7 @@ public class BoxService {
             BoxRecord rec = requireLive(load(id));
             driver.stop(id, Duration.ofSeconds(grace));
             rec.state(BoxState.STOPPED);
-            return Box.of(saveWith(rec, BoxEvent.of(id, "stopped", "SIGTERM, then kill after " + grace + " s")));
+            return view(saveWith(rec, BoxEvent.of(id, "stopped", "SIGTERM, then kill after " + grace + " s")));
         });
     }
 
@@ -306,6 +306,10 @@ public class BoxService {
     }
 
     // ---- helpers -----------------------------------------------------------------------
+
+    Box view(BoxRecord r) {
+        return Box.of(r, r.driver.equals(driver.name()) ? driver.unitName(r.id) : null);
+    }
 
     Path logFile(String id) {
         return props.logDir().resolve(id + ".log");

@@ -79,7 +79,7 @@ public class CgroupfsDriver implements BoxDriver {
         Set<String> available = fs.read("", "cgroup.controllers").map(KernelText::controllers).orElse(Set.of());
         Set<String> forBoxes = fs.read(props.base(), "cgroup.subtree_control").map(KernelText::controllers).orElse(Set.of());
         return new HostInfo(name(), reason, fs.root().toString(), props.base(), List.copyOf(available),
-                List.copyOf(forBoxes), hasKill(), enforcement.wire());
+                List.copyOf(forBoxes), hasKill(), enforcement.wire(), null);
     }
 
     /** {@code cgroup.kill} is in every non-root cgroup on kernels ≥ 5.14. */

@@ -56,6 +56,11 @@ public interface BoxDriver {
 
     BoxStats stats(String boxId);
 
+    /** The systemd unit that holds the box, or null where no unit does (cgroupfs). */
+    default String unitName(String boxId) {
+        return null;
+    }
+
     /** The absolute cgroup path of the box, for display. */
     String cgroupPath(String boxId);
 

@@ -11,5 +11,6 @@ public record HostInfo(
         List<String> availableControllers,
         List<String> boxControllers,
         boolean cgroupKill,
-        String enforcement) {
+        String enforcement,
+        String baseUnit) {
 }

@@ -75,6 +75,7 @@ public class SystemdDriver implements BoxDriver {
     }
 
     /** The box's slice unit, e.g. {@code boxlite-web\x2d1.slice}. */
+    @Override
     public String unitName(String boxId) {
         return names.boxSlice(boxId);
     }
@@ -93,7 +94,7 @@ public class SystemdDriver implements BoxDriver {
         boolean kill = fs.fileExists(join(root, "init.scope"), "cgroup.kill");
         return new HostInfo(name(), reason + "; units go to " + bus.location().description() + " under "
                 + names.baseSlice(), fs.root().toString(), names.baseSlice(), List.copyOf(available), List.copyOf(forBoxes),
-                kill, enforcement.wire());
+                kill, enforcement.wire(), names.baseSlice());
     }
 
     // ---- create and limits -------------------------------------------------------------

@@ -79,7 +79,7 @@ public final class FakeDriver implements BoxDriver {
     @Override
     public HostInfo host() {
         return new HostInfo("cgroupfs", "fake driver for persistence tests", root.toString(), "fake",
-                List.of("cpu", "memory", "pids"), List.of("cpu", "memory", "pids"), true, "strict");
+                List.of("cpu", "memory", "pids"), List.of("cpu", "memory", "pids"), true, "strict", null);
     }
 
     @Override
