@@ -4,7 +4,6 @@ import io.boxd.driver.BoxDriver;
 import io.boxd.limits.Limits;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -178,11 +177,6 @@ public class BoxRepair {
     private BoxState stateOf(String id) {
         return jdbc.sql("SELECT state FROM box WHERE id = ?").param(id).query(String.class).optional()
                 .map(BoxState::valueOf).orElse(null);
-    }
-
-    /** Ids the watcher should follow at startup: every box whose cgroup should exist. */
-    public List<String> liveIds() {
-        return claims().entrySet().stream().filter(e -> e.getValue().live()).map(Map.Entry::getKey).toList();
     }
 
     private void save(BoxRecord rec, BoxState state, String type, String detail) {

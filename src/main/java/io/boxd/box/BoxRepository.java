@@ -1,6 +1,5 @@
 package io.boxd.box;
 
-import java.util.List;
 import org.springframework.data.repository.CrudRepository;
 
 interface BoxRepository extends CrudRepository<BoxRecord, String>, BoxSaves {
@@ -8,6 +7,4 @@ interface BoxRepository extends CrudRepository<BoxRecord, String>, BoxSaves {
     /** Implemented by {@link BoxSavesImpl}: one UPDATE for an existing record, labels untouched. */
     @Override
     <S extends BoxRecord> S save(S rec);
-
-    List<BoxRecord> findByState(BoxState state);
 }

@@ -18,7 +18,7 @@ final class Executables {
             }
             return executable(p) ? Optional.of(p) : Optional.empty();
         }
-        String path = pathVar == null ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" : pathVar;
+        String path = pathVar == null ? io.boxd.cgroup.Spawner.DEFAULT_PATH : pathVar;
         for (String dir : path.split(":")) {
             if (dir.isEmpty()) {
                 continue;

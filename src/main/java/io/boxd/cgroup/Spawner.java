@@ -34,7 +34,7 @@ public final class Spawner {
             + "; [ \"$go\" = go ] || exit " + EXIT_NOT_RELEASED
             + "; exec \"$@\" </dev/null";
 
-    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Procs procs;
     private final Duration attachTimeout;
