@@ -2,6 +2,9 @@
 # Runs inside the kernel-lab VM as root, with systemd as PID 1 (see ./acceptance). Drives boxd
 # through its REST API with --boxd.driver=systemd: as root on the system manager, and rootless
 # as an unprivileged user on their user manager. One line per check goes to /mnt/out/results.
+# Reconcile covers units (issue 4): orphan boxlite units planted before the first start are reaped
+# by the startup reconcile (root and rootless); at the end one more start runs the adopt and the
+# report policies side by side against more planted orphans.
 set -u
 OUT=/mnt/out
 . "$OUT/lab.env"                                  # BOXD_JAR, JAVA_OPTS, BOXD_TOKEN (optional)
@@ -19,11 +22,12 @@ api() { local port=$1 m=$2 p=$3 d=${4:-}; local a=(-s -o /tmp/body -w '%{http_co
   [ -n "$d" ] && a+=(-H 'Content-Type: application/json' --data "$d"); curl "${a[@]}" "http://127.0.0.1:$port$p"; }
 body() { jq -r "$1" /tmp/body; }
 asuser() { runuser -u $U -- env XDG_RUNTIME_DIR=$RT HOME=/home/$U "$@"; }
-start_boxd() { # NAME PORT DRIVER [runuser]
-  local name=$1 port=$2 driver=$3 who=${4:-root} dir=/var/lib/boxd-lab/$1
+start_boxd() { # NAME PORT DRIVER [root|user [--more=args ...]]; DATA=name picks another data dir (default NAME)
+  local name=$1 port=$2 driver=$3 who=${4:-root} dir=/var/lib/boxd-lab/${DATA:-$1}
+  shift $(( $# < 4 ? $# : 4 ))
   mkdir -p "$dir"; [ "$who" = root ] || chown $U "$dir"
   local cmd=(java $JAVA_OPTS -jar "$BOXD_JAR" --boxd.driver="$driver" --server.port="$port"
-             --boxd.data-dir="$dir" --boxd.security.mode=insecure-loopback-only)
+             --boxd.data-dir="$dir" --boxd.security.mode=insecure-loopback-only "$@")
   if [ "$who" = root ]; then "${cmd[@]}" > "$OUT/boxd-$name.log" 2>&1 &
   else asuser "${cmd[@]}" > "$OUT/boxd-$name.log" 2>&1 & fi
   eval "PID_$name=$!"
@@ -40,6 +44,48 @@ wait_oom() { # PORT BOX → oomKill count after waiting up to 90 s
   for _ in $(seq 1 180); do api "$1" GET "/v1/boxes/$2/stats" >/dev/null
     local k; k=$(body '.memory.events.oomKill // 0'); [ "$k" -ge 1 ] && { echo "$k"; return; }; sleep 0.5; done; echo 0; }
 p50() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}'; }
+await_up() { # PORT: readiness UP, i.e. the startup reconcile has finished (/v1/host answers before it)
+  for _ in $(seq 1 600); do [ "$(curl -s "http://127.0.0.1:$1/actuator/health/readiness" | jq -r .status 2>/dev/null)" = UP ] && return 0
+    sleep 0.5; done; return 1; }
+stop_boxd() { # PID: SIGTERM, wait (bounded) until it is gone, reap it
+  kill "$1" 2>/dev/null
+  for _ in $(seq 1 120); do [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" ] && [ "$(awk '{print $3}' "/proc/$1/stat")" != Z ] || break; sleep 0.5; done
+  kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+# ---- orphan units (issue 4: reconcile covers units) ----------------------------------------------
+# plant root|user ID [CMD...]: leaves a box the way an earlier boxd would: the transient slice
+# boxlite-<id>.slice (dashes escaped) under boxlite.slice with boxd's slice properties and
+# MemoryMax=64M, and, with CMD, a scope boxlite-<id>-p1.scope in it running CMD (made by
+# systemd-run with its defaults, not boxd's). CMD is detached from this shell (setsid -f), so its
+# processes are the manager's children and leave no zombie here. Prints the slice's cgroup.
+esc() { printf '%s' "$1" | sed 's/-/\\x2d/g'; }
+cg_pids() { find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -n | tr '\n' ' ' | sed 's/ $//'; }
+plant() {
+  local who=$1 id=$2; shift 2
+  local slice="boxlite-$(esc "$id").slice" scope="boxlite-$(esc "$id")-p1.scope" pre=() m=() cg=/sys/fs/cgroup/boxlite.slice
+  if [ "$who" = user ]; then pre=(asuser); m=(--user); cg=$UCG/boxlite.slice; fi
+  "${pre[@]}" busctl "${m[@]}" call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager \
+    StartTransientUnit 'ssa(sv)a(sa(sv))' "$slice" fail 5 Description s "boxd box $id" CollectMode s inactive-or-failed \
+    MemoryAccounting b true TasksAccounting b true MemoryMax t 67108864 0 >/dev/null
+  for _ in $(seq 1 60); do [ "$("${pre[@]}" systemctl "${m[@]}" is-active "$slice")" = active ] && break; sleep 0.5; done
+  if [ $# -gt 0 ]; then
+    "${pre[@]}" setsid -f systemd-run "${m[@]}" --quiet --scope --slice="$slice" --unit="$scope" "$@" < /dev/null > /dev/null 2>&1
+  fi
+  echo "$cg/$slice"; }
+settle() { # CGROUP N: wait until N processes, all of them sleep, are in the cgroup (the double fork is done)
+  local p
+  for _ in $(seq 1 120); do p=$(cg_pids "$1")
+    [ "$(wc -w <<<"$p")" = "$2" ] && ! for q in $p; do [ "$(cat /proc/$q/comm 2>/dev/null)" = sleep ] || echo no; done | grep -q no && return 0
+    sleep 0.5; done; return 1; }
+alive_of() { local a="" p; for _ in $(seq 1 10); do a=""; for p in "$@"; do kill -0 "$p" 2>/dev/null && a+="$p "; done
+  [ -z "$a" ] && break; sleep 0.5; done; echo "${a% }"; }
+# orphans ACTION [FILE]: the report's orphans with that action as "path[pids]", sorted; want PATH PIDS...: the same from what was planted
+orphans() { jq -r --arg a "$1" '[.orphans[]? | select(.action == $a) | "\(.path)[\(.pids | sort | map(tostring) | join(","))]"] | sort | join(" ")' "${2:-/tmp/body}"; }
+want() { local out=() path pids; while [ $# -gt 0 ]; do path=$1 pids=$2; shift 2; out+=("$path[${pids// /,}]"); done
+  printf '%s\n' "${out[@]}" | jq -R . | jq -rs 'sort | join(" ")'; }
+units_left() { # [root|user [PATTERN]]: every unit matching (default 'boxlite-*'), loaded in any state, as name(active/sub)
+  local c=(systemctl); [ "${1:-root}" = user ] && c=(asuser systemctl --user)
+  "${c[@]}" list-units --all --plain --no-legend "${2:-boxlite-*}" | awk '{print $1"("$3"/"$4")"}' | tr '\n' ' ' | sed 's/ $//'; }
 
 echo "== systemd $(systemctl --version | head -1 | cut -d' ' -f2), kernel $(uname -r), PID 1 $(cat /proc/1/comm)"
 
@@ -57,10 +103,41 @@ if [[ "$JAVA_OPTS" == *SharedArchiveFile* ]]; then
   mkdir -p /var/lib/boxd-cds && cp -a "$CDSDIR/." /var/lib/boxd-cds/ && mount --bind /var/lib/boxd-cds "$CDSDIR"
 fi
 
+# ---- orphans of an earlier boxd, for the startup reconcile to reap (default policy) ----------------
+# o-reap2 has a dash (escaped in its unit names) and a setsid'd double-forked daemon; oreap3 is an
+# empty slice (a box created and never run).
+O1=$(plant root oreap1 sleep 100001)
+O2=$(plant root o-reap2 sh -c '(setsid sleep 100003 &); exec sleep 100002')
+O3=$(plant root oreap3)
+OU=$(plant user ureap sleep 100011)
+settle "$O1" 1 && settle "$O2" 2 && settle "$OU" 1; check "orphans planted: boxlite units with processes, boxd not running" $? \
+  "$(units_left) | user: $(units_left user) | pids: oreap1 [$(cg_pids "$O1")] o-reap2 [$(cg_pids "$O2")] ureap [$(cg_pids "$OU")]"
+P1=$(cg_pids "$O1"); P2=$(cg_pids "$O2"); PU=$(cg_pids "$OU")
+
 # ---- start both boxd at once (a Spring start costs minutes of CPU under TCG) --------------------
+# Each startup report is fetched as soon as that boxd is ready, long before its first periodic
+# pass (30 s later) replaces it as /v1/reconcile/last.
+RS=$OUT/reconcile-sd-startup.json RU=$OUT/reconcile-user-startup.json
 start_boxd sd 18080 systemd; start_boxd user 18081 systemd user
 T_SD=$(await_ready sd 18080); check "root: boxd (driver=systemd) ready" $? "${T_SD:-never} s after start, as root (TCG; both JVMs start at once)"
+await_up 18080; api 18080 GET /v1/reconcile/last > /dev/null; cp /tmp/body "$RS"
 T_U=$(await_ready user 18081); check "rootless: boxd ready as uid $UID_" $? "${T_U:-never} s after start"
+await_up 18081; api 18081 GET /v1/reconcile/last > /dev/null; cp /tmp/body "$RU"
+
+# ---- the startup reconcile reaped the orphan units ------------------------------------------------
+cp "$RS" /tmp/body; got=$(orphans reaped); exp=$(want "$O1" "$P1" "$O2" "$P2" "$O3" "")
+[ "$(body .trigger)" = startup ] && [ "$(body .orphansReaped)" = 3 ] && [ "$got" = "$exp" ]
+check "root: startup reconcile reaps orphan boxlite units (GET /v1/reconcile/last)" $? \
+  "trigger=$(body .trigger) orphansReaped=$(body .orphansReaped) adopted=$(body .orphansAdopted) reported=$(body .orphansReported) busy=$(body .busy) in $(body .durationMillis) ms; reaped: $got; planted: $exp"
+left=$(alive_of $P1 $P2); [ -z "$left" ]
+check "root: reaped orphans' processes are gone, the setsid'd daemon too" $? "planted pids $P1 $P2; alive: ${left:-none}"
+left=$(units_left); cgs=$(ls -d /sys/fs/cgroup/boxlite.slice/boxlite-* 2>/dev/null | wc -l); [ -z "$left" ] && [ "$cgs" = 0 ]
+check "root: no orphan unit left, failed or not (systemctl list-units --all 'boxlite-*')" $? \
+  "units: ${left:-none}; $cgs box cgroups under boxlite.slice; boxlite.slice is $(systemctl is-active boxlite.slice)"
+cp "$RU" /tmp/body; got=$(orphans reaped); exp=$(want "$OU" "$PU"); gone=$(alive_of $PU); left=$(units_left user)
+[ "$(body .trigger)" = startup ] && [ "$(body .orphansReaped)" = 1 ] && [ "$got" = "$exp" ] && [ -z "$gone" ] && [ -z "$left" ]
+check "rootless: startup reconcile reaps an orphan unit of the user manager" $? \
+  "trigger=$(body .trigger) orphansReaped=$(body .orphansReaped); reaped: $got; planted: $exp; alive: ${gone:-none}; units: ${left:-none}"
 
 # ================================ as root, system manager ========================================
 P=18080
@@ -163,5 +240,46 @@ codes=""; for b in u1 u2; do codes+="$(api $P DELETE "/v1/boxes/$b?force=true" |
 sleep 0.5; left=$(uctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
 [ "$codes" = "204 204 " ] && [ "$left" = 0 ]; check "rootless: deletes leave no unit (systemctl --user list-units --all 'boxlite*')" $? "DELETE → $codes; $left units left"
 kill "$PID_user" 2>/dev/null
+
+# ================================ orphan policies adopt and report (root) =========================
+# One more Spring start, two JVMs at once on the same system manager: "adopt" restarts on the
+# first root instance's data, "report" has its own. Both see the orphan planted now at startup
+# (report only lists it); "oreport" is planted once both are up and reconciled through the API of
+# the report instance. Periodic passes are off so the adopt instance never sees "oreport".
+stop_boxd "$PID_sd"
+OA=$(plant root oadopt sleep 100021); settle "$OA" 1; PA=$(cg_pids "$OA")
+DATA=sd start_boxd adopt 18082 systemd root --boxd.reconcile.orphans=adopt --boxd.reconcile.interval=0
+start_boxd report 18083 systemd root --boxd.reconcile.orphans=report --boxd.reconcile.interval=0
+T_A=$(await_ready adopt 18082) && await_up 18082; ra=$?; T_R=$(await_ready report 18083) && await_up 18083; rr=$?
+api 18082 GET /v1/reconcile/last > /dev/null; cp /tmp/body "$OUT/reconcile-adopt-startup.json"; rep="adopted=$(body .orphansAdopted) reaped=$(body .orphansReaped) reported=$(body .orphansReported)"; ga=$(orphans adopted)
+r=$(api 18082 GET /v1/boxes/oadopt); cp /tmp/body "$OUT/box-oadopt.json"
+fig="$(jq -c '{state, enforcedMemoryMax: .enforced.memoryMaxBytes, unit, labels, cgroupPath}' /tmp/body 2>/dev/null)"
+[ $ra = 0 ] && [ "${r%% *}" = 200 ] && [ "$(body .state)" = RUNNING ] && [ "$(body .enforced.memoryMaxBytes)" = 67108864 ] \
+  && [ "$(body .unit)" = boxlite-oadopt.slice ] && [ "$ga" = "$(want "$OA" "$PA")" ] \
+  && kill -0 $PA && [ "$(show -p MemoryMax boxlite-oadopt.slice)" = 67108864 ] && [[ "$(in_cg $PA)" == /boxlite.slice/boxlite-oadopt.slice/* ]]
+check "root adopt: a planted orphan unit becomes a box with the unit's limit, its process alive" $? \
+  "ready ${T_A:-never} s; startup $rep: $ga | GET /v1/boxes/oadopt ${r%% *} $fig | pid $PA in $(in_cg $PA); unit MemoryMax=$(show -p MemoryMax boxlite-oadopt.slice)"
+
+api 18083 GET /v1/reconcile/last > /dev/null; sr="startup reported=$(body .orphansReported): $(orphans reported)"
+OR=$(plant root oreport sleep 100031); settle "$OR" 1; PR=$(cg_pids "$OR")
+r=$(api 18083 POST /v1/reconcile); cp /tmp/body "$OUT/reconcile-report-api.json"
+gr=$(orphans reported); rep="reaped=$(body .orphansReaped) adopted=$(body .orphansAdopted) reported=$(body .orphansReported)"
+acted=$(jq '.orphansReaped + .orphansAdopted' /tmp/body); mine=$(want "$OR" "$PR")
+b1=$(api 18083 GET /v1/boxes/oreport | cut -d' ' -f1); b2=$(api 18082 GET /v1/boxes/oreport | cut -d' ' -f1)
+st="$(systemctl is-active boxlite-oreport.slice boxlite-oreport-p1.scope | tr '\n' ' ')MemoryMax=$(show -p MemoryMax boxlite-oreport.slice)"
+[ $rr = 0 ] && [ "${r%% *}" = 200 ] && [[ " $gr " == *" $mine "* ]] && [ "$acted" = 0 ] \
+  && kill -0 $PR && [ "$st" = "active active MemoryMax=67108864" ] && [[ "$(in_cg $PR)" == /boxlite.slice/boxlite-oreport.slice/boxlite-oreport-p1.scope ]] \
+  && [ "$b1 $b2" = "404 404" ]
+check "root report: the orphan unit is listed (POST /v1/reconcile) and left untouched" $? \
+  "ready ${T_R:-never} s; $sr | POST /v1/reconcile ${r%% *} $rep: $gr | units: $st; pid $PR in $(in_cg $PR); GET /v1/boxes/oreport → $b1 (report), $b2 (adopt)"
+systemctl stop boxlite-oreport.slice; systemctl reset-failed boxlite-oreport.slice boxlite-oreport-p1.scope 2>/dev/null
+
+r=$(api 18082 DELETE "/v1/boxes/oadopt?force=true"); gone=$(alive_of $PA)
+for _ in $(seq 1 10); do left=$(units_left root 'boxlite*'); [ -z "$left" ] && break; sleep 0.5; done
+api 18082 GET /v1/boxes/oadopt > /dev/null
+[ "${r%% *}" = 204 ] && [ -z "$gone" ] && [ -z "$left" ] && [ "$(body .state)" = REMOVED ]
+check "root adopt: DELETE ?force=true of the adopted box leaves no unit (systemctl list-units --all 'boxlite*')" $? \
+  "DELETE → ${r%% *}; state $(body .state); pid $PA alive: ${gone:-no}; units: ${left:-none}"
+stop_boxd "$PID_adopt"; stop_boxd "$PID_report"
 journalctl -b --no-pager -o short-monotonic > "$OUT/journal.log" 2>&1
 grep -q "^FAIL" "$RES" && exit 1; exit 0
