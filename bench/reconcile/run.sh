@@ -128,6 +128,8 @@ bench_reap() {
   local left; left=$(find "$basedir" -mindepth 1 -maxdepth 1 -type d | wc -l)
   log "cgroups left under the base: $left"
   stop_boxd
+  # The planter waits for its sleeps: empty what boxd left, or that wait never ends.
+  empty_base
   wait "$planter" 2>/dev/null || true; planter=""
   REAP_MS=$dur
   [ "${SKIP_FLOOR:-0}" = 1 ] && { log "RESULT reap: boxd startup reconcile ${REAP_MS} ms for $ORPHANS orphans (target <= 5000 ms)"; return; }
