@@ -41,6 +41,10 @@ class PersistenceConfig {
         return limits == null ? null : JSON.writeValueAsString(limits);
     }
 
+    static Limits limits(String json) {
+        return json == null ? null : JSON.readValue(json, Limits.class);
+    }
+
     @WritingConverter
     static final class LimitsWriter implements Converter<Limits, String> {
         @Override

@@ -4,6 +4,7 @@ import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,25 +15,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a process that is inside its cgroup before it runs any code of its own. A tiny
- * {@code /bin/sh} wrapper writes its own pid to {@code cgroup.procs}, then waits for a "go" on
- * stdin; boxd checks {@code /proc/<pid>/cgroup}, and only then lets the wrapper {@code exec}
- * the target (through {@code setpriv} when a uid/gid is asked for). A failed move never runs
- * the target.
+ * {@code /bin/sh} wrapper writes its own pid to {@code cgroup.procs}, says "placed" on a pipe
+ * (its stderr) and waits for a "go" on stdin; boxd checks {@code /proc/<pid>/cgroup}, and only
+ * then lets the wrapper {@code exec} the target (through {@code setpriv} when a uid/gid is asked
+ * for), with stderr joined to the log. A failed move never runs the target. The handshake means
+ * boxd waits exactly as long as the shell takes to start, instead of polling {@code /proc}.
  */
 public final class Spawner {
 
     static final int EXIT_ATTACH_FAILED = 125;
     static final int EXIT_NOT_RELEASED = 126;
+    static final String PLACED = "placed";
+
+    /** Kills a wrapper that has not said "placed" in time; that closes its pipe and ends the wait. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "boxd-spawn-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** $0 is the cgroup.procs path; "$@" is the target argv. */
     static final String WRAPPER = "echo $$ > \"$0\" || exit " + EXIT_ATTACH_FAILED
+            + "; echo " + PLACED + " >&2"
             + "; read -r go || exit " + EXIT_NOT_RELEASED
             + "; [ \"$go\" = go ] || exit " + EXIT_NOT_RELEASED
-            + "; exec \"$@\" </dev/null";
+            + "; exec \"$@\" </dev/null 2>&1";
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -84,7 +98,7 @@ public final class Spawner {
             throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
         }
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-        pb.redirectErrorStream(true);
+        pb.redirectError(ProcessBuilder.Redirect.PIPE);
         Instant startedAt = Instant.now();
         Process p;
         try {
@@ -109,28 +123,44 @@ public final class Spawner {
         return new SpawnedProcess(pid, List.copyOf(spec.argv()), startedAt);
     }
 
-    /** Waits until {@code /proc/<pid>/cgroup} names the box; the wrapper is blocked on stdin until then. */
-    private void awaitPlacement(Process p, int pid, String expectedCgroup) {
-        long deadline = System.nanoTime() + attachTimeout.toNanos();
-        long sleepMicros = 20;
-        while (true) {
-            Optional<String> where = procs.cgroupOf(pid);
-            if (where.isPresent() && where.get().equals(expectedCgroup)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                int code = p.exitValue();
-                throw new SpawnFailedException(code == EXIT_ATTACH_FAILED
-                        ? "pid " + pid + " could not join " + expectedCgroup + " (write to cgroup.procs failed); the target was not run"
-                        : "wrapper for pid " + pid + " exited with " + code + " before it was placed; the target was not run");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not " + expectedCgroup
-                        + ", after " + attachTimeout.toMillis() + " ms; killed it before it ran the target");
-            }
-            sleepMicros(sleepMicros);
-            sleepMicros = Math.min(sleepMicros * 2, 2_000);
+    /**
+     * Waits for the wrapper's "placed" (it is then blocked on stdin), then checks
+     * {@code /proc/<pid>/cgroup}. A wrapper that dies first, or says anything else, has failed.
+     */
+    private void awaitPlacement(Process p, int pid, String expectedCgroup) throws IOException {
+        String said;
+        boolean timedOut;
+        ScheduledFuture<?> timeout = WATCHDOG.schedule(p::destroyForcibly, attachTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (InputStream err = p.getErrorStream()) {
+            said = firstLine(err);
+        } finally {
+            timedOut = !timeout.cancel(false);
         }
+        if (!PLACED.equals(said)) {
+            reap(p);
+            String why = timedOut || p.isAlive() ? "was not placed after " + attachTimeout.toMillis() + " ms; killed it"
+                    : p.exitValue() == EXIT_ATTACH_FAILED ? "could not join " + expectedCgroup + " (write to cgroup.procs failed)"
+                    : "exited with " + p.exitValue() + " before it was placed";
+            throw new SpawnFailedException("wrapper pid " + pid + " " + why
+                    + (said == null || said.isEmpty() ? "" : " (" + said + ")") + "; the target was not run");
+        }
+        Optional<String> where = procs.cgroupOf(pid);
+        if (where.isEmpty() || !where.get().equals(expectedCgroup)) {
+            throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not " + expectedCgroup
+                    + ", after it wrote cgroup.procs; killed it before it ran the target");
+        }
+    }
+
+    /** The first line, without its newline; null at end of stream before any byte. */
+    static String firstLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (line.length() < 512) {
+                line.append((char) c);
+            }
+        }
+        return c == -1 && line.length() == 0 ? null : line.toString();
     }
 
     private static void reap(Process p) {

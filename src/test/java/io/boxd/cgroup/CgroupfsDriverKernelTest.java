@@ -157,7 +157,9 @@ class CgroupfsDriverKernelTest {
         d.create("nokill", Limits.NONE);
         var p = d.spawn("nokill", spec("sh", "-c", "sleep 300 & sleep 300 & exec sleep 300"));
         pids.add(p.pid());
-        Thread.sleep(50);
+        for (int i = 0; i < 500 && d.processes("nokill").size() < 3; i++) {
+            Thread.sleep(10);
+        }
         assertThat(d.processes("nokill")).hasSize(3);
         d.kill("nokill");
         assertThat(d.populated("nokill")).isFalse();
@@ -197,7 +199,10 @@ class CgroupfsDriverKernelTest {
         var stubborn = d.spawn("stop", spec("sh", "-c", "trap '' TERM; while :; do sleep 1; done"));
         pids.add(polite.pid());
         pids.add(stubborn.pid());
-        Thread.sleep(50);
+        // The stubborn shell has set its trap once it runs its first `sleep 1`.
+        for (int i = 0; i < 500 && d.processes("stop").size() < 3; i++) {
+            Thread.sleep(10);
+        }
         long t0 = System.nanoTime();
         d.stop("stop", Duration.ofMillis(300));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
