@@ -3,6 +3,7 @@ package io.boxd.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.boxd.testkit.Kernel;
 import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
 import io.boxd.driver.Enforcement;
@@ -76,8 +77,8 @@ class CgroupfsDriverKernelTest {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    static String cgroupOf(int pid) throws Exception {
-        return KernelText.unifiedPath(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).orElseThrow();
+    static String cgroupOf(int pid) {
+        return java.util.Objects.requireNonNull(Kernel.cgroupOf(pid), "pid " + pid + " is gone");
     }
 
     static void awaitDead(int pid) throws InterruptedException {

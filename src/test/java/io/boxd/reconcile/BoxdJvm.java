@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Kernel;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

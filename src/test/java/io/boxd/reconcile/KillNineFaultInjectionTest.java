@@ -1,8 +1,9 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.reconcile.Kernel.Pid;
+import io.boxd.testkit.Kernel.Pid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -308,7 +309,7 @@ class KillNineFaultInjectionTest {
                 for (Pid p : List.copyOf(l.pids)) {
                     if (Kernel.alive(p)) {
                         v.add("(b) pid " + p + " of " + l.id + " (record " + st + (l.deleteAcked ? ", DELETE got 204" : "")
-                                + ") is still alive in " + cgroupOf(p));
+                                + ") is still alive in " + Kernel.cgroupOf(p.pid()));
                     }
                 }
             }
@@ -394,14 +395,6 @@ class KillNineFaultInjectionTest {
 
     private static String state(JsonNode box) {
         return box == null ? "missing" : box.path("state").asString();
-    }
-
-    private static String cgroupOf(Pid p) {
-        try {
-            return Files.readString(Path.of("/proc/" + p.pid() + "/cgroup")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     private static String brief(String reportJson) {

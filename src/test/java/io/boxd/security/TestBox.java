@@ -2,6 +2,7 @@ package io.boxd.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxd.testkit.Kernel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,11 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +38,7 @@ final class TestBox implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.baseDir = cgroup2Mount().resolve(base);
+        this.baseDir = Kernel.mount().resolve(base);
     }
 
     /** Settings that point boxd at this world. */
@@ -49,74 +48,14 @@ final class TestBox implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        killAndRemove(baseDir);
-        if (Files.exists(dataDir)) {
-            try (Stream<Path> s = Files.walk(dataDir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        Kernel.killAndRemove(baseDir);
+        Kernel.deleteTree(dataDir);
         assertThat(baseDir).as("the cgroup base must be gone").doesNotExist();
-    }
-
-    static void killAndRemove(Path dir) throws Exception {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path child : s.filter(Files::isDirectory).toList()) {
-                killAndRemove(child);
-            }
-        }
-        Path kill = dir.resolve("cgroup.kill");
-        if (Files.exists(kill)) {
-            Files.writeString(kill, "1");
-        } else {
-            for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
-                if (!pid.isBlank()) {
-                    new ProcessBuilder("kill", "-9", pid.trim()).start().waitFor();
-                }
-            }
-        }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
-            try {
-                Files.delete(dir);
-                return;
-            } catch (IOException busy) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not remove " + dir, busy);
-                }
-                Thread.sleep(20);
-            }
-        }
-    }
-
-    static Path cgroup2Mount() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] halves = line.split(" - ", 2);
-                if (halves.length == 2 && halves[1].startsWith("cgroup2 ")) {
-                    return Path.of(halves[0].split(" ")[4]);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no cgroup2 mount in /proc/self/mountinfo; these tests need cgroup v2");
     }
 
     /** The box cgroups under the base now. */
     List<String> boxDirsOrEmpty() {
-        if (!Files.isDirectory(baseDir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(baseDir)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return List.copyOf(Kernel.dirs(baseDir));
     }
 
     /** The pids in a box's cgroup. */

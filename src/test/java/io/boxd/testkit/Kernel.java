@@ -1,4 +1,4 @@
-package io.boxd.reconcile;
+package io.boxd.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,16 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What the test sees of the real kernel, read independently of boxd: the cgroup v2 mount, the
+ * What a test sees of the real kernel, read independently of boxd (the one copy every kernel
+ * test shares): the cgroup v2 mount, the
  * box directories under a base, which processes live where, and a cleanup that leaves nothing.
  */
-final class Kernel {
+public final class Kernel {
 
     private Kernel() {
     }
 
     /** A process identity that survives pid reuse: the pid and its start time (field 22 of /proc/pid/stat). */
-    record Pid(long pid, long startTicks) {
+    public record Pid(long pid, long startTicks) {
         @Override
         public String toString() {
             return Long.toString(pid);
@@ -33,7 +34,7 @@ final class Kernel {
     }
 
     /** The cgroup v2 mount, read from mountinfo ({@code /sys/fs/cgroup/unified} on this hybrid host). */
-    static Path mount() {
+    public static Path mount() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] halves = line.split(" - ", 2);
@@ -47,8 +48,22 @@ final class Kernel {
         throw new IllegalStateException("no cgroup2 mount in /proc/self/mountinfo; these tests need cgroup v2 as root");
     }
 
+    /** The cgroup v2 path of a process, from {@code /proc/<pid>/cgroup} ({@code 0::/x/y}); null when it is gone. */
+    public static String cgroupOf(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
+                if (line.startsWith("0::")) {
+                    return line.substring(3);
+                }
+            }
+        } catch (IOException gone) {
+            // exited
+        }
+        return null;
+    }
+
     /** Names of the directories directly under {@code dir} (the boxes under a base). */
-    static Set<String> dirs(Path dir) {
+    public static Set<String> dirs(Path dir) {
         Set<String> out = new TreeSet<>();
         if (!Files.isDirectory(dir)) {
             return out;
@@ -61,7 +76,7 @@ final class Kernel {
         return out;
     }
 
-    static boolean populated(Path cgroup) {
+    public static boolean populated(Path cgroup) {
         try {
             return Files.readString(cgroup.resolve("cgroup.events")).contains("populated 1");
         } catch (IOException gone) {
@@ -70,7 +85,7 @@ final class Kernel {
     }
 
     /** The pids in one cgroup (not its children). */
-    static List<Long> procs(Path cgroup) {
+    public static List<Long> procs(Path cgroup) {
         List<Long> out = new ArrayList<>();
         try {
             for (String l : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
@@ -85,13 +100,13 @@ final class Kernel {
     }
 
     /** The identity of a live pid, or empty when it is gone (or a zombie). */
-    static Optional<Pid> identify(long pid) {
+    public static Optional<Pid> identify(long pid) {
         return stat(pid).filter(f -> !f[0].equals("Z") && !f[0].equals("X"))
                 .map(f -> new Pid(pid, Long.parseLong(f[19])));
     }
 
     /** True while this very process (not a later one with the same pid) exists and is not a zombie. */
-    static boolean alive(Pid p) {
+    public static boolean alive(Pid p) {
         return identify(p.pid()).map(now -> now.startTicks() == p.startTicks()).orElse(false);
     }
 
@@ -106,7 +121,7 @@ final class Kernel {
     }
 
     /** Every live process on the host whose cgroup v2 path is under {@code /<base>/}: pid to path. */
-    static Map<Long, String> processesUnder(String base) {
+    public static Map<Long, String> processesUnder(String base) {
         Map<Long, String> out = new HashMap<>();
         String prefix = "0::/" + base + "/";
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
@@ -133,7 +148,7 @@ final class Kernel {
     }
 
     /** Starts {@code sleep seconds} and moves it into {@code cgroup}; the caller owns the process. */
-    static Process sleepIn(Path cgroup, String seconds) throws IOException {
+    public static Process sleepIn(Path cgroup, String seconds) throws IOException {
         Process p = new ProcessBuilder("sleep", seconds).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -146,7 +161,7 @@ final class Kernel {
     }
 
     /** Depth first: empty each cgroup ({@code cgroup.kill}, else SIGKILL its pids), then rmdir it. Returns cgroups removed. */
-    static int killAndRemove(Path dir) {
+    public static int killAndRemove(Path dir) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
@@ -184,7 +199,7 @@ final class Kernel {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
@@ -197,7 +212,7 @@ final class Kernel {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
