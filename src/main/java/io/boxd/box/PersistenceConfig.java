@@ -49,7 +49,7 @@ class PersistenceConfig {
     static final class LimitsWriter implements Converter<Limits, String> {
         @Override
         public String convert(Limits source) {
-            return JSON.writeValueAsString(source);
+            return json(source);
         }
     }
 
@@ -57,7 +57,7 @@ class PersistenceConfig {
     static final class LimitsReader implements Converter<String, Limits> {
         @Override
         public Limits convert(String source) {
-            return JSON.readValue(source, Limits.class);
+            return limits(source);
         }
     }
 }

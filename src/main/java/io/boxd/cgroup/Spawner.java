@@ -60,7 +60,12 @@ public final class Spawner {
 
     /** The full command line: wrapper, cgroup.procs path, optional privilege drop, target argv. */
     static List<String> command(Path cgroupProcs, SpawnSpec spec) {
-        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, cgroupProcs.toString()));
+        return withTarget(List.of("/bin/sh", "-c", WRAPPER, cgroupProcs.toString()), spec);
+    }
+
+    /** {@code wrapper} followed by the target argv, through {@code setpriv} when a uid or gid is asked for. */
+    public static List<String> withTarget(List<String> wrapper, SpawnSpec spec) {
+        List<String> cmd = new ArrayList<>(wrapper);
         if (spec.uid() != null || spec.gid() != null) {
             cmd.add("/usr/bin/setpriv");
             if (spec.uid() != null) {
@@ -76,18 +81,12 @@ public final class Spawner {
         return cmd;
     }
 
-    /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
-    public static void environment(Map<String, String> target, SpawnSpec spec, String boxId) {
-        target.clear();
-        if (spec.env() != null) {
-            target.putAll(spec.env());
-        }
-        target.putIfAbsent("PATH", DEFAULT_PATH);
-        target.put("BOXD_BOX_ID", boxId);
-    }
-
-    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
-        ProcessBuilder pb = new ProcessBuilder(command(cgroupProcs, spec));
+    /**
+     * A process for {@code cmd} with the spec's environment and cwd, and stdout appended to the
+     * box's log file (whose directory it makes); stderr is the caller's to choose.
+     */
+    public static ProcessBuilder builder(List<String> cmd, SpawnSpec spec, String boxId) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         environment(pb.environment(), spec, boxId);
         if (spec.cwd() != null) {
             pb.directory(spec.cwd().toFile());
@@ -97,8 +96,21 @@ public final class Spawner {
         } catch (IOException e) {
             throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
         }
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-        pb.redirectError(ProcessBuilder.Redirect.PIPE);
+        return pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+    }
+
+    /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
+    static void environment(Map<String, String> target, SpawnSpec spec, String boxId) {
+        target.clear();
+        if (spec.env() != null) {
+            target.putAll(spec.env());
+        }
+        target.putIfAbsent("PATH", DEFAULT_PATH);
+        target.put("BOXD_BOX_ID", boxId);
+    }
+
+    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
+        ProcessBuilder pb = builder(command(cgroupProcs, spec), spec, boxId).redirectError(ProcessBuilder.Redirect.PIPE);
         Instant startedAt = Instant.now();
         Process p;
         try {

@@ -8,9 +8,7 @@ import io.boxd.driver.SpawnedProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,20 +37,7 @@ final class SystemdSpawner {
     }
 
     static List<String> command(SpawnSpec spec) {
-        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "boxd-spawn"));
-        if (spec.uid() != null || spec.gid() != null) {
-            cmd.add("/usr/bin/setpriv");
-            if (spec.uid() != null) {
-                cmd.add("--reuid=" + spec.uid());
-            }
-            if (spec.gid() != null) {
-                cmd.add("--regid=" + spec.gid());
-            }
-            cmd.add("--clear-groups");
-            cmd.add("--");
-        }
-        cmd.addAll(spec.argv());
-        return cmd;
+        return Spawner.withTarget(List.of("/bin/sh", "-c", WRAPPER, "boxd-spawn"), spec);
     }
 
     /**
@@ -60,18 +45,7 @@ final class SystemdSpawner {
      * @param cgroupPrefix the box's cgroup path as {@code /proc/<pid>/cgroup} shows it
      */
     SpawnedProcess spawn(String boxId, SpawnSpec spec, IntConsumer place, String cgroupPrefix) {
-        ProcessBuilder pb = new ProcessBuilder(command(spec));
-        Spawner.environment(pb.environment(), spec, boxId);
-        if (spec.cwd() != null) {
-            pb.directory(spec.cwd().toFile());
-        }
-        try {
-            Files.createDirectories(spec.logFile().getParent());
-        } catch (IOException e) {
-            throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
-        }
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-        pb.redirectErrorStream(true);
+        ProcessBuilder pb = Spawner.builder(command(spec), spec, boxId).redirectErrorStream(true);
         Instant startedAt = Instant.now();
         Process p;
         try {
