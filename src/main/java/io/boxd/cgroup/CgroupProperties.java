@@ -8,7 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code boxd.cgroup.*}: where boxes live ({@code <mount>/<base>/<id>}; the mount is found in
  * {@code /proc/self/mountinfo} when empty), which controllers to enable for every box where
- * available, and the bounds on waiting for the kernel.
+ * available, the bounds on waiting for the kernel, and whether processes are forked by the perl
+ * spawn server ({@code spawn-server}, the default, used when {@code /usr/bin/perl} works) or each
+ * through a {@code /bin/sh} wrapper.
  */
 @ConfigurationProperties("boxd.cgroup")
 public record CgroupProperties(
@@ -17,5 +19,6 @@ public record CgroupProperties(
         @DefaultValue({"cpu", "memory", "pids"}) Set<String> controllers,
         @DefaultValue("5s") Duration killTimeout,
         @DefaultValue("5s") Duration removeTimeout,
-        @DefaultValue("10s") Duration attachTimeout) {
+        @DefaultValue("10s") Duration attachTimeout,
+        @DefaultValue("true") boolean spawnServer) {
 }

@@ -47,9 +47,23 @@ public class CgroupfsDriver implements BoxDriver {
         this.enforcement = enforcement;
         this.reason = reason;
         this.procs = new Procs(java.nio.file.Path.of("/proc"));
-        this.spawner = new Spawner(procs, props.attachTimeout());
+        this.spawner = new Spawner(procs, props.attachTimeout(), props.spawnServer());
+        log.info("cgroupfs driver: processes start through the {}", spawner.launcher());
         mkdirs(props.base());
         this.hasKill = fs.fileExists(props.base(), "cgroup.kill");
+    }
+
+    String launcher() {
+        return spawner.launcher();
+    }
+
+    Spawner spawner() {
+        return spawner;
+    }
+
+    /** Stops the spawn server; box processes live on. Spring calls this at shutdown. */
+    public void close() {
+        spawner.close();
     }
 
     private void mkdirs(String rel) {
@@ -355,7 +369,7 @@ public class CgroupfsDriver implements BoxDriver {
                 return false;
             }
             Spawner.sleepMicros(sleep);
-            sleep = Math.min(sleep * 2, 5_000);
+            sleep = Math.min(sleep * 2, 1_000);
         }
         return true;
     }

@@ -11,13 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +38,7 @@ public final class Spawner {
     static final String PLACED = "placed";
 
     /** Kills a wrapper that has not said "placed" in time; that closes its pipe and ends the wait. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "boxd-spawn-watchdog");
         t.setDaemon(true);
         return t;
@@ -52,10 +55,72 @@ public final class Spawner {
 
     private final Procs procs;
     private final Duration attachTimeout;
+    private final Optional<SpawnServer> server;
 
-    Spawner(Procs procs, Duration attachTimeout) {
+    /**
+     * Spawn servers serve one spawn at a time, so a few run side by side: the waits in a spawn
+     * (the kernel's cgroup migration, the exec) then overlap. Idle ones are reused most recent
+     * first, so one client's spawns keep one server warm; more start only under concurrency.
+     */
+    static final int MAX_SERVERS = 4;
+    private final Semaphore serverSlots = new Semaphore(MAX_SERVERS, true);
+    private final Deque<SpawnServer> idleServers = new ArrayDeque<>();
+    private final List<SpawnServer> allServers = new ArrayList<>();
+
+    /** {@code useServer}: fork through perl spawn servers when one starts, else the shell wrapper. */
+    Spawner(Procs procs, Duration attachTimeout, boolean useServer) {
         this.procs = procs;
         this.attachTimeout = attachTimeout;
+        this.server = useServer ? SpawnServer.start(attachTimeout.toMillis()) : Optional.empty();
+        server.ifPresent(s -> {
+            idleServers.add(s);
+            allServers.add(s);
+        });
+    }
+
+    /** "spawn-server" or "shell": how processes are started, for the logs. */
+    String launcher() {
+        return server.isPresent() ? "spawn-server" : "shell";
+    }
+
+    void close() {
+        synchronized (idleServers) {
+            allServers.forEach(SpawnServer::close);
+        }
+    }
+
+    /** The server the next spawn uses, when it runs. */
+    java.util.OptionalLong serverPid() {
+        synchronized (idleServers) {
+            SpawnServer next = idleServers.peekFirst();
+            return next == null ? java.util.OptionalLong.empty() : next.pid();
+        }
+    }
+
+    private SpawnServer acquireServer() {
+        try {
+            if (!serverSlots.tryAcquire(attachTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SpawnFailedException("every spawn server was busy for " + attachTimeout.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpawnFailedException("interrupted while waiting for a spawn server", e);
+        }
+        synchronized (idleServers) {
+            SpawnServer s = idleServers.pollFirst();
+            if (s == null) {
+                s = server.get().sibling();
+                allServers.add(s);
+            }
+            return s;
+        }
+    }
+
+    private void releaseServer(SpawnServer s) {
+        synchronized (idleServers) {
+            idleServers.addFirst(s);
+        }
+        serverSlots.release();
     }
 
     /** The full command line: wrapper, cgroup.procs path, optional privilege drop, target argv. */
@@ -110,6 +175,17 @@ public final class Spawner {
     }
 
     SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
+        if (server.isPresent()) {
+            Instant startedAt = Instant.now();
+            SpawnServer s = acquireServer();
+            int pid;
+            try {
+                pid = s.spawn(boxId, cgroupProcs, spec, p -> misplaced(p, expectedCgroup));
+            } finally {
+                releaseServer(s);
+            }
+            return new SpawnedProcess(pid, List.copyOf(spec.argv()), startedAt);
+        }
         ProcessBuilder pb = builder(command(cgroupProcs, spec), spec, boxId).redirectError(ProcessBuilder.Redirect.PIPE);
         Instant startedAt = Instant.now();
         Process p;
@@ -156,11 +232,17 @@ public final class Spawner {
             throw new SpawnFailedException("wrapper pid " + pid + " " + why
                     + (said == null || said.isEmpty() ? "" : " (" + said + ")") + "; the target was not run");
         }
-        Optional<String> where = procs.cgroupOf(pid);
-        if (where.isEmpty() || !where.get().equals(expectedCgroup)) {
-            throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not " + expectedCgroup
-                    + ", after it wrote cgroup.procs; killed it before it ran the target");
+        String wrong = misplaced(pid, expectedCgroup);
+        if (wrong != null) {
+            throw new SpawnFailedException(wrong + "; killed it before it ran the target");
         }
+    }
+
+    /** Null when {@code /proc/<pid>/cgroup} names the expected cgroup, else why not. */
+    private String misplaced(int pid, String expectedCgroup) {
+        Optional<String> where = procs.cgroupOf(pid);
+        return where.isPresent() && where.get().equals(expectedCgroup) ? null
+                : "pid " + pid + " is in " + where.orElse("?") + ", not " + expectedCgroup + ", after it wrote cgroup.procs";
     }
 
     /** The first line, without its newline; null at end of stream before any byte. */
@@ -183,12 +265,15 @@ public final class Spawner {
         }
     }
 
+    /**
+     * Sleeps about {@code micros}. Not {@code TimeUnit.sleep}: on JDK 17 that rounds any
+     * sub-millisecond sleep up to a whole millisecond, which made every kill wait at least 1 ms.
+     */
     public static void sleepMicros(long micros) {
-        try {
-            TimeUnit.MICROSECONDS.sleep(micros);
-        } catch (InterruptedException e) {
+        java.util.concurrent.locks.LockSupport.parkNanos(micros * 1000);
+        if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException("interrupted");
         }
     }
 }

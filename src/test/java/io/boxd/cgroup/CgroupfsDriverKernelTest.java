@@ -46,6 +46,8 @@ class CgroupfsDriverKernelTest {
         fs = new CgroupFs(mount);
     }
 
+    final List<CgroupfsDriver> drivers = new ArrayList<>();
+
     @AfterEach
     void reapEveryBox() {
         CgroupfsDriver d = driver(Enforcement.BEST_EFFORT, Set.of());
@@ -53,6 +55,12 @@ class CgroupfsDriverKernelTest {
             d.kill(id);
             d.remove(id);
         }
+        drivers.forEach(CgroupfsDriver::close);
+    }
+
+    /** Whether processes start through the perl spawn server; {@link ShellWrapperKernelTest} says no. */
+    boolean spawnServer() {
+        return true;
     }
 
     @AfterAll
@@ -64,9 +72,12 @@ class CgroupfsDriverKernelTest {
         }
     }
 
-    static CgroupfsDriver driver(Enforcement e, Set<String> controllers) {
-        var props = new CgroupProperties(null, base, controllers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2));
-        return new CgroupfsDriver(fs, props, e, "test");
+    CgroupfsDriver driver(Enforcement e, Set<String> controllers) {
+        var props = new CgroupProperties(null, base, controllers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), spawnServer());
+        CgroupfsDriver d = new CgroupfsDriver(fs, props, e, "test");
+        drivers.add(d);
+        assertThat(d.launcher()).isEqualTo(spawnServer() ? "spawn-server" : "shell");
+        return d;
     }
 
     SpawnSpec spec(String... argv) {
@@ -302,5 +313,67 @@ class CgroupfsDriverKernelTest {
         if (!fs.fileExists(base + "/stats", "cpu.max")) {
             assertThat(s.cpu().nrThrottled()).isNull();
         }
+    }
+
+    @Test
+    void spawnAsAnotherUserDropsUidGidAndEverySupplementaryGroup() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("asuser", Limits.NONE);
+        var p = d.spawn("asuser", new SpawnSpec(List.of("sleep", "300"), Map.of(), null, 65534, 65534, tmp.resolve("u.log")));
+        pids.add(p.pid());
+        Map<String, String> status = statusOnceItRuns(p.pid(), "sleep");
+        assertThat(status.get("Uid")).isEqualTo("65534\t65534\t65534\t65534");
+        assertThat(status.get("Gid")).isEqualTo("65534\t65534\t65534\t65534");
+        assertThat(status.get("Groups")).isEmpty();
+        assertThat(cgroupOf(p.pid())).isEqualTo("/" + base + "/asuser");
+    }
+
+    @Test
+    void spawnServerReportsATargetItCannotExecAndLeavesTheBoxEmpty() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(spawnServer(), "the shell wrapper reports a failed exec in the log only");
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("noexec", Limits.NONE);
+        assertThatThrownBy(() -> d.spawn("noexec", spec("/nonexistent/boxd-target")))
+                .isInstanceOf(SpawnFailedException.class).hasMessageContaining("exec /nonexistent/boxd-target");
+        for (int i = 0; i < 400 && d.populated("noexec"); i++) {
+            Thread.sleep(5);
+        }
+        assertThat(d.populated("noexec")).isFalse();
+    }
+
+    @Test
+    void spawnServerIsStartedAgainAfterItDiesAndBoxProcessesOutliveIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(spawnServer());
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("again", Limits.NONE);
+        var first = d.spawn("again", spec("sleep", "300"));
+        pids.add(first.pid());
+        long server = d.spawner().serverPid().orElseThrow();
+        ProcessHandle handle = ProcessHandle.of(server).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get();
+        var second = d.spawn("again", spec("sleep", "300"));
+        pids.add(second.pid());
+        assertThat(d.spawner().serverPid().orElseThrow()).isNotEqualTo(server);
+        assertThat(alive(first.pid())).as("a box process outlives the spawn server").isTrue();
+        assertThat(d.processes("again")).extracting(BoxProcess::pid).containsExactlyInAnyOrder(first.pid(), second.pid());
+        long restarted = d.spawner().serverPid().orElseThrow();
+        d.close();
+        assertThat(ProcessHandle.of(restarted).map(ProcessHandle::isAlive).orElse(false)).as("server stopped by close").isFalse();
+        assertThat(alive(second.pid())).isTrue();
+    }
+
+    /** /proc/<pid>/status as a map, once the pid runs {@code comm} (the launcher comes first). */
+    static Map<String, String> statusOnceItRuns(int pid, String comm) throws Exception {
+        Path proc = Path.of("/proc", Integer.toString(pid));
+        for (int i = 0; i < 1000 && !Files.readString(proc.resolve("comm")).trim().equals(comm); i++) {
+            Thread.sleep(5);
+        }
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(proc.resolve("status"))) {
+            int colon = line.indexOf(':');
+            out.put(line.substring(0, colon), line.substring(colon + 1).strip());
+        }
+        return out;
     }
 }

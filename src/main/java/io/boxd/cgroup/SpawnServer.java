@@ -1,0 +1,220 @@
+package io.boxd.cgroup;
+
+import io.boxd.driver.SpawnFailedException;
+import io.boxd.driver.SpawnSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One long-lived perl process ({@code spawn-server.pl}, perl-base only) that forks box processes.
+ * A spawn then costs a fork of a small process and one exec of the target, where the shell
+ * wrapper costs execs of jspawnhelper, sh and setpriv (about 2.8 ms of CPU on the bench host,
+ * against 0.6 ms for the target alone). The handshake is the wrapper's: the child joins the
+ * cgroup, says "placed", and runs nothing until boxd has checked {@code /proc/<pid>/cgroup} and
+ * said "go". One request at a time per server ({@link Spawner} runs a few); a server that dies
+ * or hangs is killed and started again on its next spawn.
+ */
+final class SpawnServer {
+
+    private static final Logger log = LoggerFactory.getLogger(SpawnServer.class);
+    static final Path PERL = Path.of("/usr/bin/perl");
+
+    private final String script;
+    private final long timeoutMillis;
+    private Process server;
+    private OutputStream to;
+    private InputStream from;
+
+    private SpawnServer(String script, long timeoutMillis) {
+        this.script = script;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** A running server, or empty (with the reason logged) when perl is missing or refuses. */
+    static Optional<SpawnServer> start(long timeoutMillis) {
+        if (!Files.isExecutable(PERL)) {
+            log.info("no {}: spawning through the /bin/sh wrapper", PERL);
+            return Optional.empty();
+        }
+        try (InputStream in = SpawnServer.class.getResourceAsStream("spawn-server.pl")) {
+            SpawnServer s = new SpawnServer(new String(in.readAllBytes(), StandardCharsets.UTF_8), timeoutMillis);
+            synchronized (s) {
+                s.ensureRunning();
+            }
+            return Optional.of(s);
+        } catch (IOException | RuntimeException e) {
+            log.warn("the perl spawn server did not start ({}): spawning through the /bin/sh wrapper", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Another server with the same script, started at its first spawn. */
+    SpawnServer sibling() {
+        return new SpawnServer(script, timeoutMillis);
+    }
+
+    private void ensureRunning() throws IOException {
+        if (server != null && server.isAlive()) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder(PERL.toString(), "-e", script).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().clear();
+        server = pb.start();
+        to = server.getOutputStream();
+        from = server.getInputStream();
+        String hello = awaitLine();
+        if (!"ready".equals(hello)) {
+            kill();
+            throw new IOException("spawn server said " + hello);
+        }
+    }
+
+    /**
+     * Spawns {@code spec} into the cgroup whose {@code cgroup.procs} is given. {@code check}
+     * gets the pid while the child waits and returns null when it is in the right cgroup, or
+     * why not; then the child is killed before it runs anything.
+     */
+    synchronized int spawn(String boxId, Path cgroupProcs, SpawnSpec spec, IntFunction<String> check) {
+        byte[] request = request(cgroupProcs, spec, env(spec, boxId));
+        try {
+            Files.createDirectories(spec.logFile().getParent());
+        } catch (IOException e) {
+            throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
+        }
+        int pid = 0;
+        boolean released = false;
+        try {
+            ensureRunning();
+            to.write(request);
+            to.flush();
+            String placed = awaitLine();
+            if (!placed.startsWith("placed ")) {
+                throw failed(placed, cgroupProcs.getParent().toString());
+            }
+            pid = Integer.parseInt(placed.substring("placed ".length()));
+            String wrong = check.apply(pid);
+            if (wrong != null) {
+                to.write("abort\n".getBytes(StandardCharsets.US_ASCII));
+                to.flush();
+                awaitLine();
+                throw new SpawnFailedException(wrong + "; killed it before it ran the target");
+            }
+            to.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            to.flush();
+            released = true;
+            String result = awaitLine();
+            if (!"ok".equals(result)) {
+                throw failed(result, cgroupProcs.getParent().toString());
+            }
+            return pid;
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            // The server died or hung mid-request: never leave a child that may or may not run.
+            kill();
+            if (pid > 0) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            throw new SpawnFailedException("the spawn server failed" + (released ? " after releasing pid " + pid + " (killed it)" : "")
+                    + ": " + e.getMessage() + "; the target was not left running", e);
+        }
+    }
+
+    private static SpawnFailedException failed(String said, String cgroup) {
+        // "failed <code> <why>"
+        String rest = said.startsWith("failed ") ? said.substring(7) : said;
+        int sp = rest.indexOf(' ');
+        String code = sp < 0 ? rest : rest.substring(0, sp);
+        String why = sp < 0 ? "" : rest.substring(sp + 1);
+        if (String.valueOf(Spawner.EXIT_ATTACH_FAILED).equals(code) && why.startsWith("could not join")) {
+            return new SpawnFailedException("the child could not join " + cgroup + " (" + why + "); the target was not run");
+        }
+        return new SpawnFailedException("spawn failed (" + code + "): " + why);
+    }
+
+    /** The next reply, within the timeout; on a timeout the server is killed, which ends the read. */
+    private String awaitLine() throws IOException {
+        Process s = server;
+        var timer = Spawner.WATCHDOG.schedule(() -> { s.destroyForcibly(); }, timeoutMillis, TimeUnit.MILLISECONDS);
+        try {
+            String l = line();
+            if (l == null) {
+                throw new IOException(timer.isDone() ? "no answer within " + timeoutMillis + " ms" : "the server exited");
+            }
+            return l;
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+        int c;
+        while ((c = from.read()) != -1 && c != '\n') {
+            b.write(c);
+        }
+        return c == -1 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> env(SpawnSpec spec, String boxId) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Spawner.environment(env, spec, boxId);
+        return env;
+    }
+
+    /** {@code <length>\n} then procs, log, cwd, uid, gid, argc, argv..., K=V... joined by NUL. */
+    static byte[] request(Path cgroupProcs, SpawnSpec spec, Map<String, String> env) {
+        List<String> f = new ArrayList<>();
+        f.add(cgroupProcs.toString());
+        f.add(spec.logFile().toString());
+        f.add(spec.cwd() == null ? "" : spec.cwd().toString());
+        f.add(spec.uid() == null ? "" : spec.uid().toString());
+        f.add(spec.gid() == null ? "" : spec.gid().toString());
+        f.add(Integer.toString(spec.argv().size()));
+        f.addAll(spec.argv());
+        env.forEach((k, v) -> f.add(k + "=" + v));
+        for (String s : f) {
+            if (s.indexOf('\0') >= 0) {
+                throw new SpawnFailedException("NUL in a spawn argument, path or environment entry");
+            }
+        }
+        byte[] payload = String.join("\0", f).getBytes(StandardCharsets.UTF_8);
+        byte[] head = (payload.length + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[head.length + payload.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(payload, 0, out, head.length, payload.length);
+        return out;
+    }
+
+    private void kill() {
+        if (server != null) {
+            server.destroyForcibly();
+            try {
+                server.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server = null;
+        }
+    }
+
+    synchronized java.util.OptionalLong pid() {
+        return server == null || !server.isAlive() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(server.pid());
+    }
+
+    synchronized void close() {
+        kill();
+    }
+}

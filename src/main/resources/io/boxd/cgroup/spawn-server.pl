@@ -1,0 +1,140 @@
+# boxd's spawn server: one long-lived process that forks box processes, so a spawn costs one
+# fork of a small process and one exec of the target, instead of execs of jspawnhelper, sh and
+# setpriv. Only perl-base is used (Essential on Debian and Ubuntu). Protocol on stdin/stdout:
+#   boxd:   <length>\n<fields joined by NUL>   procs, log, cwd, uid, gid, argc, argv..., env K=V...
+#   server: placed <pid>                       the child is in the cgroup and waits
+#           failed <code> <why>                nothing ran
+#   boxd:   go | abort                         after boxd checked /proc/<pid>/cgroup
+#   server: ok | failed <code> <why> | aborted
+# A child never runs the target unless it joined the cgroup and boxd said go. The server exits
+# when boxd closes its stdin; box processes live on, as they would if boxd had forked them.
+use strict;
+use warnings;
+no warnings 'exec';
+use POSIX ();
+use Config;
+
+# setgroups(0, NULL) has no perl builtin; its syscall number per architecture.
+my %SETGROUPS = ('x86_64' => 116, 'aarch64' => 159);
+my ($arch) = $Config{archname} =~ /^([^-]+)/;
+my $setgroups = $SETGROUPS{$arch};
+$SIG{CHLD} = 'IGNORE';   # the kernel reaps box processes that exit; exit codes are not used
+$SIG{PIPE} = 'DEFAULT';
+binmode STDIN;
+binmode STDOUT;
+reply(defined $setgroups ? "ready" : "unsupported architecture $Config{archname}");
+exit 0 unless defined $setgroups;
+
+sub reply { my $l = shift; $l =~ s/\n/ /g; syswrite(STDOUT, "$l\n") // exit 0; }
+
+sub readn {
+    my ($fh, $n) = @_;
+    my $buf = '';
+    while (length($buf) < $n) {
+        my $r = sysread($fh, $buf, $n - length($buf), length($buf));
+        next if !defined $r && $!{EINTR};
+        return undef if !$r;
+    }
+    return $buf;
+}
+
+sub readline_raw {
+    my ($fh) = @_;
+    my $line = '';
+    while (1) {
+        my $c = readn($fh, 1);
+        return length($line) ? $line : undef unless defined $c;
+        return $line if $c eq "\n";
+        $line .= $c;
+        return $line if length($line) > 4096;
+    }
+}
+
+sub slurp {
+    my ($fh) = @_;
+    my ($all, $buf) = ('', '');
+    while (1) {
+        my $r = sysread($fh, $buf, 4096);
+        next if !defined $r && $!{EINTR};
+        return $all if !$r;
+        $all .= $buf;
+    }
+}
+
+while (defined(my $len = readline_raw(\*STDIN))) {
+    exit 0 unless $len =~ /^\d{1,8}$/;
+    my $payload = readn(\*STDIN, $len);
+    exit 0 unless defined $payload;
+    my @f = split /\0/, $payload, -1;
+    my ($procs, $log, $cwd, $uid, $gid, $argc) = splice(@f, 0, 6);
+    my @argv = splice(@f, 0, $argc);
+    my @env = @f;
+    my ($st_r, $st_w, $go_r, $go_w);
+    unless (pipe($st_r, $st_w) && pipe($go_r, $go_w)) { reply("failed 0 pipe: $!"); next; }
+    my $pid = fork();
+    unless (defined $pid) { reply("failed 0 fork: $!"); next; }
+    if ($pid == 0) {
+        close $st_r; close $go_w;
+        child($st_w, $go_r, $procs, $log, $cwd, $uid, $gid, \@argv, \@env);
+    }
+    close $st_w; close $go_r;
+    my $said = readline_raw($st_r);
+    if (!defined $said || $said ne 'placed') {
+        reply(defined $said ? "failed $said" : "failed 0 exited before it was placed");
+        close $go_w; close $st_r;
+        next;
+    }
+    reply("placed $pid");
+    my $cmd = readline_raw(\*STDIN) // '';
+    if ($cmd ne 'go') {
+        kill 'KILL', $pid;
+        close $go_w; close $st_r;
+        reply("aborted");
+        exit 0 if $cmd eq '';
+        next;
+    }
+    syswrite($go_w, "g");
+    close $go_w;
+    my $rest = slurp($st_r);   # end of file: the exec closed the pipe, so the target runs
+    close $st_r;
+    reply($rest eq '' ? "ok" : "failed $rest");
+}
+exit 0;
+
+sub child {
+    my ($st, $go, $procs, $log, $cwd, $uid, $gid, $argv, $env) = @_;
+    my $fail = sub { my ($code, $why) = @_; syswrite($st, "$code $why"); POSIX::_exit($code); };
+    $SIG{CHLD} = 'DEFAULT';
+    $SIG{PIPE} = 'DEFAULT';
+    open(STDIN, '<', '/dev/null') or $fail->(125, "stdin /dev/null: $!");
+    open(my $out, '>>', $log) or $fail->(125, "log $log: $!");
+    open(STDOUT, '>&', $out) or $fail->(125, "stdout: $!");
+    open(STDERR, '>&', $out) or $fail->(125, "stderr: $!");
+    close $out;
+    # Writing 0 to cgroup.procs moves the writer: this process, before it runs anything else.
+    open(my $p, '>', $procs) or $fail->(125, "could not join: open $procs: $!");
+    syswrite($p, "0") or $fail->(125, "could not join: write $procs: $!");
+    close($p) or $fail->(125, "could not join: close $procs: $!");
+    syswrite($st, "placed\n") or POSIX::_exit(126);
+    my $g = readn($go, 1);
+    POSIX::_exit(126) unless defined $g && $g eq 'g';
+    close $go;
+    if (length $cwd) { chdir($cwd) or $fail->(127, "chdir $cwd: $!"); }
+    if (length $uid || length $gid) {
+        # What setpriv --reuid --regid --clear-groups does: no supplementary groups, then gid, then uid.
+        syscall($setgroups, 0, 0) == 0 or $fail->(127, "setgroups: $!");
+        if (length $gid) {
+            POSIX::setgid($gid) or $fail->(127, "setgid $gid: $!");
+            $fail->(127, "gid is $( / $), not $gid") unless $( eq $gid && (split ' ', $))[0] == $gid;
+        }
+        $fail->(127, "supplementary groups left: $(") if (split ' ', $() > 1;
+        if (length $uid) {
+            POSIX::setuid($uid) or $fail->(127, "setuid $uid: $!");
+            $fail->(127, "uid is $< / $>, not $uid") unless $< == $uid && $> == $uid;
+        }
+    }
+    %ENV = ();
+    for my $kv (@$env) { my ($k, $v) = split /=/, $kv, 2; $ENV{$k} = $v; }
+    exec { $argv->[0] } @$argv;
+    $fail->(127, "exec $argv->[0]: $!");
+}

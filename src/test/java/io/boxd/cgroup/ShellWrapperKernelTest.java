@@ -1,0 +1,13 @@
+package io.boxd.cgroup;
+
+/**
+ * Every kernel test of the driver again, with processes started through the {@code /bin/sh}
+ * wrapper: the launcher boxd falls back to where there is no perl.
+ */
+class ShellWrapperKernelTest extends CgroupfsDriverKernelTest {
+
+    @Override
+    boolean spawnServer() {
+        return false;
+    }
+}
