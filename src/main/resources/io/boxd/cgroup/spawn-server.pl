@@ -27,27 +27,38 @@ exit 0 unless defined $setgroups;
 
 sub reply { my $l = shift; $l =~ s/\n/ /g; syswrite(STDOUT, "$l\n") // exit 0; }
 
-sub readn {
-    my ($fh, $n) = @_;
-    my $buf = '';
-    while (length($buf) < $n) {
-        my $r = sysread($fh, $buf, $n - length($buf), length($buf));
-        next if !defined $r && $!{EINTR};
-        return undef if !$r;
-    }
-    return $buf;
+# boxd's requests, read in large chunks: a request arrives in one write, so this is one read.
+my $in = '';
+sub fill_in {
+    my $r;
+    do { $r = sysread(STDIN, $in, 65536, length $in); } while (!defined $r && $!{EINTR});
+    return $r;
 }
 
-sub readline_raw {
-    my ($fh) = @_;
-    my $line = '';
-    while (1) {
-        my $c = readn($fh, 1);
-        return length($line) ? $line : undef unless defined $c;
-        return $line if $c eq "\n";
-        $line .= $c;
-        return $line if length($line) > 4096;
+sub read_in {
+    my ($n) = @_;
+    while (length($in) < $n) { return undef unless fill_in(); }
+    return substr($in, 0, $n, '');
+}
+
+sub line_in {
+    my $i;
+    while (($i = index($in, "\n")) < 0) {
+        return undef if length($in) > 4096 || !fill_in();
     }
+    my $line = substr($in, 0, $i + 1, '');
+    chop $line;
+    return $line;
+}
+
+# One message from a child: it writes each in one write, well under PIPE_BUF, so one read.
+sub message {
+    my ($fh) = @_;
+    my ($r, $m);
+    do { $r = sysread($fh, $m, 4096); } while (!defined $r && $!{EINTR});
+    return undef unless $r;
+    chomp $m;
+    return $m;
 }
 
 sub slurp {
@@ -61,9 +72,9 @@ sub slurp {
     }
 }
 
-while (defined(my $len = readline_raw(\*STDIN))) {
+while (defined(my $len = line_in())) {
     exit 0 unless $len =~ /^\d{1,8}$/;
-    my $payload = readn(\*STDIN, $len);
+    my $payload = read_in($len);
     exit 0 unless defined $payload;
     my @f = split /\0/, $payload, -1;
     my ($procs, $log, $cwd, $uid, $gid, $argc) = splice(@f, 0, 6);
@@ -78,14 +89,14 @@ while (defined(my $len = readline_raw(\*STDIN))) {
         child($st_w, $go_r, $procs, $log, $cwd, $uid, $gid, \@argv, \@env);
     }
     close $st_w; close $go_r;
-    my $said = readline_raw($st_r);
+    my $said = message($st_r);
     if (!defined $said || $said ne 'placed') {
         reply(defined $said ? "failed $said" : "failed 0 exited before it was placed");
         close $go_w; close $st_r;
         next;
     }
     reply("placed $pid");
-    my $cmd = readline_raw(\*STDIN) // '';
+    my $cmd = line_in() // '';
     if ($cmd ne 'go') {
         kill 'KILL', $pid;
         close $go_w; close $st_r;
@@ -116,7 +127,7 @@ sub child {
     syswrite($p, "0") or $fail->(125, "could not join: write $procs: $!");
     close($p) or $fail->(125, "could not join: close $procs: $!");
     syswrite($st, "placed\n") or POSIX::_exit(126);
-    my $g = readn($go, 1);
+    my $g = message($go);
     POSIX::_exit(126) unless defined $g && $g eq 'g';
     close $go;
     if (length $cwd) { chdir($cwd) or $fail->(127, "chdir $cwd: $!"); }
