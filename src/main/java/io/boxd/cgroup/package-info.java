@@ -5,6 +5,9 @@
  * io.boxd.cgroup.KernelText} are pure decisions and parsers; {@link io.boxd.cgroup.CgroupfsDriver}
  * strings them together: enable available controllers level by level, write and read back
  * limits, spawn with no escape window, kill with {@code cgroup.kill}, and remove with bounded
- * EBUSY retries.
+ * EBUSY retries. {@link io.boxd.cgroup.Spawner} starts box processes through long-lived perl
+ * spawn servers ({@code spawn-server.pl}) or, without perl, a {@code /bin/sh} wrapper: either way
+ * the child writes itself into {@code cgroup.procs} and runs nothing until boxd has checked
+ * {@code /proc/<pid>/cgroup}.
  */
 package io.boxd.cgroup;
