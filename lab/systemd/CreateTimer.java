@@ -29,7 +29,7 @@ public final class CreateTimer {
         CgroupFs fs = new CgroupFs(Path.of("/sys/fs/cgroup"));
         Limits limits = new Limits(LimitValue.of(64L << 20), null, null, null, null, LimitValue.of(64));
         Duration t = Duration.ofSeconds(5);
-        BoxDriver cgroupfs = new CgroupfsDriver(fs, new CgroupProperties(null, "boxlite-timer", Set.of("cpu", "memory", "pids"), t, t, t),
+        CgroupfsDriver cgroupfs = new CgroupfsDriver(fs, new CgroupProperties(null, "boxlite-timer", Set.of("cpu", "memory", "pids"), t, t, t, true),
                 Enforcement.STRICT, "timer");
         SystemdBus bus = new SystemdBus(BusLocation.resolve(null, 0, null), Duration.ofSeconds(30));
         BoxDriver systemd = new SystemdDriver(bus, fs, "boxlite", Enforcement.STRICT, "timer", t);
@@ -42,6 +42,7 @@ public final class CreateTimer {
         System.out.printf("driver-level create p50: systemd %.2f ms, cgroupfs %.2f ms (x%.1f); remove p50: systemd %.2f ms, cgroupfs %.2f ms; n=%d%n",
                 p50(sdTimes[0]), p50(fsTimes[0]), p50(sdTimes[0]) / p50(fsTimes[0]), p50(sdTimes[1]), p50(fsTimes[1]), n);
         bus.close();
+        cgroupfs.close();
     }
 
     private static double[][] run(BoxDriver d, String tag, int n, Limits limits) {
