@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * One long-lived perl process ({@code spawn-server.pl}, perl-base only) that forks box processes.
  * A spawn then costs a fork of a small process and one exec of the target, where the shell
  * wrapper costs execs of jspawnhelper, sh and setpriv (about 2.8 ms of CPU on the bench host,
- * against 0.6 ms for the target alone). The handshake is the wrapper's: the child joins the
- * cgroup, says "placed", and runs nothing until boxd has checked {@code /proc/<pid>/cgroup} and
- * said "go". One request at a time per server ({@link Spawner} runs a few); a server that dies
- * or hangs is killed and started again on its next spawn.
+ * against 0.6 ms for the target alone). The child is born in the cgroup (clone3 with
+ * CLONE_INTO_CGROUP) where the kernel allows, else it writes {@code cgroup.procs} itself. The
+ * handshake is the wrapper's: the child, inside the cgroup, says "placed", and runs nothing
+ * until boxd has checked {@code /proc/<pid>/cgroup} and said "go". One request at a time per
+ * server ({@link Spawner} runs a few); a server that dies or hangs is killed and started again
+ * on its next spawn.
  */
 final class SpawnServer {
 

@@ -329,6 +329,26 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
+    void spawnAfterAKillOfTheSameBoxStartsALiveProcessInIt() throws Exception {
+        // Linux 6.18 SIGKILLs a child cloned (CLONE_INTO_CGROUP) into a cgroup that was ever
+        // written cgroup.kill; the spawn server must notice and fork instead.
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("rekill", Limits.NONE);
+        var first = d.spawn("rekill", spec("sleep", "300"));
+        pids.add(first.pid());
+        d.kill("rekill");
+        for (int round = 0; round < 3; round++) {
+            var again = d.spawn("rekill", spec("sleep", "300"));
+            pids.add(again.pid());
+            assertThat(cgroupOf(again.pid())).isEqualTo("/" + base + "/rekill");
+            assertThat(statusOnceItRuns(again.pid(), "sleep").get("State")).doesNotStartWith("Z");
+            assertThat(alive(again.pid())).isTrue();
+            d.kill("rekill");
+            assertThat(d.populated("rekill")).isFalse();
+        }
+    }
+
+    @Test
     void spawnServerReportsATargetItCannotExecAndLeavesTheBoxEmpty() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(spawnServer(), "the shell wrapper reports a failed exec in the log only");
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
