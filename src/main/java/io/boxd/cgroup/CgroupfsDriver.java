@@ -53,10 +53,6 @@ public class CgroupfsDriver implements BoxDriver {
         this.hasKill = fs.fileExists(props.base(), "cgroup.kill");
     }
 
-    String launcher() {
-        return spawner.launcher();
-    }
-
     Spawner spawner() {
         return spawner;
     }

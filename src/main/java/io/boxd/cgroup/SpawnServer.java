@@ -13,11 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One long-lived perl process ({@code spawn-server.pl}, perl-base only) that forks box processes.
@@ -26,54 +24,35 @@ import org.slf4j.LoggerFactory;
  * against 0.6 ms for the target alone). The child is born in the cgroup (clone3 with
  * CLONE_INTO_CGROUP) where the kernel allows, else it writes {@code cgroup.procs} itself. The
  * handshake is the wrapper's: the child, inside the cgroup, says "placed", and runs nothing
- * until boxd has checked {@code /proc/<pid>/cgroup} and said "go". One request at a time per
- * server ({@link Spawner} runs a few); a server that dies or hangs is killed and started again
- * on its next spawn.
+ * until boxd has checked {@code /proc/<pid>/cgroup} and said "go". One request at a time
+ * ({@link SpawnServers} runs a few); a server that dies or hangs is killed and started again on
+ * its next spawn.
  */
 final class SpawnServer {
 
-    private static final Logger log = LoggerFactory.getLogger(SpawnServer.class);
-    static final Path PERL = Path.of("/usr/bin/perl");
-
+    private final Path perl;
     private final String script;
     private final long timeoutMillis;
     private Process server;
     private OutputStream to;
     private InputStream from;
 
-    private SpawnServer(String script, long timeoutMillis) {
+    /** Not started: {@link #start} or the first spawn starts it. */
+    SpawnServer(Path perl, String script, long timeoutMillis) {
+        this.perl = perl;
         this.script = script;
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** A running server, or empty (with the reason logged) when perl is missing or refuses. */
-    static Optional<SpawnServer> start(long timeoutMillis) {
-        if (!Files.isExecutable(PERL)) {
-            log.info("no {}: spawning through the /bin/sh wrapper", PERL);
-            return Optional.empty();
-        }
-        try (InputStream in = SpawnServer.class.getResourceAsStream("spawn-server.pl")) {
-            SpawnServer s = new SpawnServer(new String(in.readAllBytes(), StandardCharsets.UTF_8), timeoutMillis);
-            synchronized (s) {
-                s.ensureRunning();
-            }
-            return Optional.of(s);
-        } catch (IOException | RuntimeException e) {
-            log.warn("the perl spawn server did not start ({}): spawning through the /bin/sh wrapper", e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** Another server with the same script, started at its first spawn. */
-    SpawnServer sibling() {
-        return new SpawnServer(script, timeoutMillis);
+    synchronized void start() throws IOException {
+        ensureRunning();
     }
 
     private void ensureRunning() throws IOException {
         if (server != null && server.isAlive()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(PERL.toString(), "-e", script).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(perl.toString(), "-e", script).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();
         server = pb.start();
         to = server.getOutputStream();
@@ -134,16 +113,12 @@ final class SpawnServer {
         }
     }
 
+    /** "failed <exit code> <why>": the child's own words (attach failures start "could not join"). */
     private static SpawnFailedException failed(String said, String cgroup) {
-        // "failed <code> <why>"
-        String rest = said.startsWith("failed ") ? said.substring(7) : said;
+        String rest = said.startsWith("failed ") ? said.substring("failed ".length()) : said;
         int sp = rest.indexOf(' ');
         String code = sp < 0 ? rest : rest.substring(0, sp);
-        String why = sp < 0 ? "" : rest.substring(sp + 1);
-        if (String.valueOf(Spawner.EXIT_ATTACH_FAILED).equals(code) && why.startsWith("could not join")) {
-            return new SpawnFailedException("the child could not join " + cgroup + " (" + why + "); the target was not run");
-        }
-        return new SpawnFailedException("spawn failed (" + code + "): " + why);
+        return new SpawnFailedException("spawn into " + cgroup + " failed (exit " + code + ")" + (sp < 0 ? "" : ": " + rest.substring(sp + 1)));
     }
 
     /** The next reply, within the timeout; on a timeout the server is killed, which ends the read. */
@@ -212,8 +187,8 @@ final class SpawnServer {
         }
     }
 
-    synchronized java.util.OptionalLong pid() {
-        return server == null || !server.isAlive() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(server.pid());
+    synchronized OptionalLong pid() {
+        return server == null || !server.isAlive() ? OptionalLong.empty() : OptionalLong.of(server.pid());
     }
 
     synchronized void close() {

@@ -11,20 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a process that is inside its cgroup before it runs any code of its own. A tiny
+ * Starts a process that is inside its cgroup before it runs any code of its own: through
+ * {@link SpawnServers} when perl is there (the default), else as follows. A tiny
  * {@code /bin/sh} wrapper writes its own pid to {@code cgroup.procs}, says "placed" on a pipe
  * (its stderr) and waits for a "go" on stdin; boxd checks {@code /proc/<pid>/cgroup}, and only
  * then lets the wrapper {@code exec} the target (through {@code setpriv} when a uid/gid is asked
@@ -55,72 +54,27 @@ public final class Spawner {
 
     private final Procs procs;
     private final Duration attachTimeout;
-    private final Optional<SpawnServer> server;
+    private final Optional<SpawnServers> servers;
 
-    /**
-     * Spawn servers serve one spawn at a time, so a few run side by side: the waits in a spawn
-     * (the kernel's cgroup migration, the exec) then overlap. Idle ones are reused most recent
-     * first, so one client's spawns keep one server warm; more start only under concurrency.
-     */
-    static final int MAX_SERVERS = 4;
-    private final Semaphore serverSlots = new Semaphore(MAX_SERVERS, true);
-    private final Deque<SpawnServer> idleServers = new ArrayDeque<>();
-    private final List<SpawnServer> allServers = new ArrayList<>();
-
-    /** {@code useServer}: fork through perl spawn servers when one starts, else the shell wrapper. */
-    Spawner(Procs procs, Duration attachTimeout, boolean useServer) {
+    /** {@code useServers}: fork through perl spawn servers when one starts, else the shell wrapper. */
+    Spawner(Procs procs, Duration attachTimeout, boolean useServers) {
         this.procs = procs;
         this.attachTimeout = attachTimeout;
-        this.server = useServer ? SpawnServer.start(attachTimeout.toMillis()) : Optional.empty();
-        server.ifPresent(s -> {
-            idleServers.add(s);
-            allServers.add(s);
-        });
+        this.servers = useServers ? SpawnServers.start(attachTimeout.toMillis()) : Optional.empty();
     }
 
     /** "spawn-server" or "shell": how processes are started, for the logs. */
     String launcher() {
-        return server.isPresent() ? "spawn-server" : "shell";
+        return servers.isPresent() ? "spawn-server" : "shell";
     }
 
     void close() {
-        synchronized (idleServers) {
-            allServers.forEach(SpawnServer::close);
-        }
+        servers.ifPresent(SpawnServers::close);
     }
 
-    /** The server the next spawn uses, when it runs. */
-    java.util.OptionalLong serverPid() {
-        synchronized (idleServers) {
-            SpawnServer next = idleServers.peekFirst();
-            return next == null ? java.util.OptionalLong.empty() : next.pid();
-        }
-    }
-
-    private SpawnServer acquireServer() {
-        try {
-            if (!serverSlots.tryAcquire(attachTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new SpawnFailedException("every spawn server was busy for " + attachTimeout.toMillis() + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SpawnFailedException("interrupted while waiting for a spawn server", e);
-        }
-        synchronized (idleServers) {
-            SpawnServer s = idleServers.pollFirst();
-            if (s == null) {
-                s = server.get().sibling();
-                allServers.add(s);
-            }
-            return s;
-        }
-    }
-
-    private void releaseServer(SpawnServer s) {
-        synchronized (idleServers) {
-            idleServers.addFirst(s);
-        }
-        serverSlots.release();
+    /** The spawn server the next spawn uses, when it runs. */
+    OptionalLong serverPid() {
+        return servers.map(SpawnServers::nextPid).orElse(OptionalLong.empty());
     }
 
     /** The full command line: wrapper, cgroup.procs path, optional privilege drop, target argv. */
@@ -175,15 +129,9 @@ public final class Spawner {
     }
 
     SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
-        if (server.isPresent()) {
+        if (servers.isPresent()) {
             Instant startedAt = Instant.now();
-            SpawnServer s = acquireServer();
-            int pid;
-            try {
-                pid = s.spawn(boxId, cgroupProcs, spec, p -> misplaced(p, expectedCgroup));
-            } finally {
-                releaseServer(s);
-            }
+            int pid = servers.get().spawn(boxId, cgroupProcs, spec, p -> misplaced(p, expectedCgroup));
             return new SpawnedProcess(pid, List.copyOf(spec.argv()), startedAt);
         }
         ProcessBuilder pb = builder(command(cgroupProcs, spec), spec, boxId).redirectError(ProcessBuilder.Redirect.PIPE);

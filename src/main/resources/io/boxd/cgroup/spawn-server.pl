@@ -76,7 +76,7 @@ sub slurp {
 
 # A child born in the box's cgroup: clone3 with CLONE_INTO_CGROUP (Linux 5.7+, syscall 435 on
 # every architecture). Nothing migrates, so none of the long waits a cgroup.procs write can hit
-# (9-25 ms worst case on the bench host, against 2.4 ms). The child runs only this script's
+# (tens of milliseconds at worst on the bench host). The child runs only this script's
 # syscalls up to its exec. Where the kernel refuses (an older kernel, or a cgroup that may not
 # hold processes), fork instead: the child writes cgroup.procs itself, and fails with the reason.
 my $clone3 = 1;

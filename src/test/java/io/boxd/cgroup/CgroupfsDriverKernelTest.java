@@ -76,7 +76,7 @@ class CgroupfsDriverKernelTest {
         var props = new CgroupProperties(null, base, controllers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), spawnServer());
         CgroupfsDriver d = new CgroupfsDriver(fs, props, e, "test");
         drivers.add(d);
-        assertThat(d.launcher()).isEqualTo(spawnServer() ? "spawn-server" : "shell");
+        assertThat(d.spawner().launcher()).isEqualTo(spawnServer() ? "spawn-server" : "shell");
         return d;
     }
 
@@ -321,9 +321,9 @@ class CgroupfsDriverKernelTest {
         d.create("asuser", Limits.NONE);
         var p = d.spawn("asuser", new SpawnSpec(List.of("sleep", "300"), Map.of(), null, 65534, 65534, tmp.resolve("u.log")));
         pids.add(p.pid());
-        Map<String, String> status = statusOnceItRuns(p.pid(), "sleep");
-        assertThat(status.get("Uid")).isEqualTo("65534\t65534\t65534\t65534");
-        assertThat(status.get("Gid")).isEqualTo("65534\t65534\t65534\t65534");
+        Map<String, String> status = Kernel.statusOnceItRuns(p.pid(), "sleep");
+        assertThat(status.get("Uid")).isEqualTo("65534 65534 65534 65534");
+        assertThat(status.get("Gid")).isEqualTo("65534 65534 65534 65534");
         assertThat(status.get("Groups")).isEmpty();
         assertThat(cgroupOf(p.pid())).isEqualTo("/" + base + "/asuser");
     }
@@ -341,7 +341,7 @@ class CgroupfsDriverKernelTest {
             var again = d.spawn("rekill", spec("sleep", "300"));
             pids.add(again.pid());
             assertThat(cgroupOf(again.pid())).isEqualTo("/" + base + "/rekill");
-            assertThat(statusOnceItRuns(again.pid(), "sleep").get("State")).doesNotStartWith("Z");
+            assertThat(Kernel.statusOnceItRuns(again.pid(), "sleep").get("State")).doesNotStartWith("Z");
             assertThat(alive(again.pid())).isTrue();
             d.kill("rekill");
             assertThat(d.populated("rekill")).isFalse();
@@ -381,19 +381,5 @@ class CgroupfsDriverKernelTest {
         d.close();
         assertThat(ProcessHandle.of(restarted).map(ProcessHandle::isAlive).orElse(false)).as("server stopped by close").isFalse();
         assertThat(alive(second.pid())).isTrue();
-    }
-
-    /** /proc/<pid>/status as a map, once the pid runs {@code comm} (the launcher comes first). */
-    static Map<String, String> statusOnceItRuns(int pid, String comm) throws Exception {
-        Path proc = Path.of("/proc", Integer.toString(pid));
-        for (int i = 0; i < 1000 && !Files.readString(proc.resolve("comm")).trim().equals(comm); i++) {
-            Thread.sleep(5);
-        }
-        Map<String, String> out = new java.util.HashMap<>();
-        for (String line : Files.readAllLines(proc.resolve("status"))) {
-            int colon = line.indexOf(':');
-            out.put(line.substring(0, colon), line.substring(colon + 1).strip());
-        }
-        return out;
     }
 }

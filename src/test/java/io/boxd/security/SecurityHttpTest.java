@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxd.security.TestBox.Client;
 import io.boxd.security.TestBox.Reply;
+import io.boxd.testkit.Kernel;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ class SecurityHttpTest {
                 "{\"argv\":[\"sh\",\"-c\",\"env; exec sleep 300\"],\"env\":{\"GREETING\":\"hi\"},\"cwd\":\"/\"}");
         assertThat(r.status()).as("%s", r).isEqualTo(201);
         long pid = r.json().path("pid").asLong();
-        Map<String, String> status = awaitExec(pid, "sleep");
+        Map<String, String> status = Kernel.statusOnceItRuns(pid, "sleep");
         assertThat(status.get("Uid")).isEqualTo("65534 65534 65534 65534");
         assertThat(status.get("Gid")).isEqualTo("65534 65534 65534 65534");
         assertThat(status.get("Groups")).isEmpty();
@@ -170,21 +171,9 @@ class SecurityHttpTest {
         assertThat(world.procs(id)).isEmpty();
         Reply r = operator.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sleep\",\"300\"],\"uid\":4242,\"gid\":4343}");
         assertThat(r.status()).as("%s", r).isEqualTo(201);
-        Map<String, String> status = awaitExec(r.json().path("pid").asLong(), "sleep");
+        Map<String, String> status = Kernel.statusOnceItRuns(r.json().path("pid").asLong(), "sleep");
         assertThat(status.get("Uid")).isEqualTo("4242 4242 4242 4242");
         assertThat(status.get("Gid")).isEqualTo("4343 4343 4343 4343");
-    }
-
-    /** Waits until the pid has exec'd {@code name} (the wrapper and setpriv come first), then reads its status. */
-    static Map<String, String> awaitExec(long pid, String name) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Map<String, String> s = TestBox.status(pid);
-        while (!name.equals(s.get("Name")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            s = TestBox.status(pid);
-        }
-        assertThat(s.get("Name")).isEqualTo(name);
-        return s;
     }
 
     @Test

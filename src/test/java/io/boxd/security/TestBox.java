@@ -63,18 +63,6 @@ final class TestBox implements AutoCloseable {
         return Files.readAllLines(baseDir.resolve(id).resolve("cgroup.procs")).stream().filter(l -> !l.isBlank()).toList();
     }
 
-    /** The fields of {@code /proc/<pid>/status} ("Uid" -> "65534 65534 65534 65534"). */
-    static Map<String, String> status(long pid) throws IOException {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            int c = line.indexOf(':');
-            if (c > 0) {
-                out.put(line.substring(0, c), line.substring(c + 1).trim().replaceAll("\\s+", " "));
-            }
-        }
-        return out;
-    }
-
     /** One reply. */
     record Reply(int status, Map<String, List<String>> headers, String body) {
         JsonNode json() {

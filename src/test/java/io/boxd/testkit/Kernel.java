@@ -110,6 +110,35 @@ public final class Kernel {
         return identify(p.pid()).map(now -> now.startTicks() == p.startTicks()).orElse(false);
     }
 
+    /** The fields of {@code /proc/<pid>/status}, whitespace collapsed ("Uid" -> "65534 65534 65534 65534"). */
+    public static Map<String, String> status(long pid) throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            int c = line.indexOf(':');
+            if (c > 0) {
+                out.put(line.substring(0, c), line.substring(c + 1).trim().replaceAll("\\s+", " "));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code /proc/<pid>/status} once the pid runs {@code name} (a launcher comes first), waiting
+     * up to 10 s; fails when it never does.
+     */
+    public static Map<String, String> statusOnceItRuns(long pid, String name) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Map<String, String> s = status(pid);
+        while (!name.equals(s.get("Name")) && System.nanoTime() < deadline) {
+            sleep(5);
+            s = status(pid);
+        }
+        if (!name.equals(s.get("Name"))) {
+            throw new AssertionError("pid " + pid + " runs " + s.get("Name") + ", not " + name + ", after 10 s");
+        }
+        return s;
+    }
+
     /** Fields of /proc/pid/stat from the state on (index 0 = state, 19 = starttime). */
     private static Optional<String[]> stat(long pid) {
         try {
