@@ -12,20 +12,24 @@
 use strict;
 use warnings;
 no warnings 'exec';
-use POSIX ();
 use Config;
 use Fcntl qw(O_RDONLY O_DIRECTORY);
 
-# setgroups(0, NULL) has no perl builtin; its syscall number per architecture.
-my %SETGROUPS = ('x86_64' => 116, 'aarch64' => 159);
+# Raw syscalls, by number per architecture, instead of the POSIX module, whose memory every fork
+# would copy and every exec tear down: setgroups(0, NULL) (no perl builtin), setresgid and
+# setresuid (real, effective and saved ids at once, like setpriv; perl's $( and $< leave the
+# saved id), and exit_group (an _exit that skips perl's clean-up).
+my %SYSCALLS = ('x86_64' => [116, 119, 117, 231], 'aarch64' => [159, 149, 147, 94]);
 my ($arch) = $Config{archname} =~ /^([^-]+)/;
-my $setgroups = $SETGROUPS{$arch};
+my ($setgroups, $setresgid, $setresuid, $exit_group) = @{ $SYSCALLS{$arch} // [] };
 $SIG{CHLD} = 'IGNORE';   # the kernel reaps box processes that exit; exit codes are not used
 $SIG{PIPE} = 'DEFAULT';
 binmode STDIN;
 binmode STDOUT;
 reply(defined $setgroups ? "ready" : "unsupported architecture $Config{archname}");
 exit 0 unless defined $setgroups;
+
+sub hard_exit { syscall($exit_group, $_[0] + 0); }
 
 sub reply { my $l = shift; $l =~ s/\n/ /g; syswrite(STDOUT, "$l\n") // exit 0; }
 
@@ -143,7 +147,7 @@ exit 0;
 
 sub child {
     my ($st, $go, $procs, $log, $cwd, $uid, $gid, $argv, $env) = @_;
-    my $fail = sub { my ($code, $why) = @_; syswrite($st, "$code $why"); POSIX::_exit($code); };
+    my $fail = sub { my ($code, $why) = @_; syswrite($st, "$code $why"); hard_exit($code); };
     $SIG{CHLD} = 'DEFAULT';
     $SIG{PIPE} = 'DEFAULT';
     open(STDIN, '<', '/dev/null') or $fail->(125, "stdin /dev/null: $!");
@@ -158,21 +162,21 @@ sub child {
         syswrite($p, "0") or $fail->(125, "could not join: write $procs: $!");
         close($p) or $fail->(125, "could not join: close $procs: $!");
     }
-    syswrite($st, "placed\n") or POSIX::_exit(126);
+    syswrite($st, "placed\n") or hard_exit(126);
     my $g = message($go);
-    POSIX::_exit(126) unless defined $g && $g eq 'g';
+    hard_exit(126) unless defined $g && $g eq 'g';
     close $go;
     if (length $cwd) { chdir($cwd) or $fail->(127, "chdir $cwd: $!"); }
     if (length $uid || length $gid) {
         # What setpriv --reuid --regid --clear-groups does: no supplementary groups, then gid, then uid.
         syscall($setgroups, 0, 0) == 0 or $fail->(127, "setgroups: $!");
         if (length $gid) {
-            POSIX::setgid($gid) or $fail->(127, "setgid $gid: $!");
+            syscall($setresgid, $gid + 0, $gid + 0, $gid + 0) == 0 or $fail->(127, "setgid $gid: $!");
             $fail->(127, "gid is $( / $), not $gid") unless $( eq $gid && (split ' ', $))[0] == $gid;
         }
         $fail->(127, "supplementary groups left: $(") if (split ' ', $() > 1;
         if (length $uid) {
-            POSIX::setuid($uid) or $fail->(127, "setuid $uid: $!");
+            syscall($setresuid, $uid + 0, $uid + 0, $uid + 0) == 0 or $fail->(127, "setuid $uid: $!");
             $fail->(127, "uid is $< / $>, not $uid") unless $< == $uid && $> == $uid;
         }
     }
