@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public class CgroupfsDriver implements BoxDriver {
 
     private static final Logger log = LoggerFactory.getLogger(CgroupfsDriver.class);
+    /** How long a kill waits for {@code populated 0} before it kills again. */
+    private static final Duration KILL_AGAIN_AFTER = Duration.ofMillis(200);
 
     private final CgroupFs fs;
     private final CgroupProperties props;
@@ -337,9 +339,6 @@ public class CgroupfsDriver implements BoxDriver {
             }
         }
     }
-
-    /** How long a kill waits for {@code populated 0} before it kills again. */
-    private static final Duration KILL_AGAIN_AFTER = Duration.ofMillis(200);
 
     /** For kernels without {@code cgroup.kill}: freeze so nothing forks, SIGKILL every pid, thaw. */
     private void freezeAndKill(String rel) {
