@@ -28,10 +28,12 @@ public class BoxRepair {
     private final BoxService service;
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
+    private final ExitWatcher watcher;
 
     BoxRepair(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, BoxService service, TransactionTemplate tx,
-              JdbcClient jdbc) {
+              JdbcClient jdbc, ExitWatcher watcher) {
         this.jdbc = jdbc;
+        this.watcher = watcher;
         this.boxes = boxes;
         this.history = history;
         this.driver = driver;
@@ -101,12 +103,14 @@ public class BoxRepair {
             }
         }
         if (!exists) {
+            // Removed behind boxd's back: its inotify watch outlives the directory on cgroupfs.
+            watcher.unwatch(id);
             save(rec, BoxState.LOST, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept");
             return Outcome.LOST;
         }
         boolean populated = driver.populated(id);
         if (rec.state == BoxState.RUNNING && !populated) {
-            service.noteCounters(id, driver.stats(id));
+            service.noteCounters(id, driver.counters(id));
             save(boxes.findById(id).orElseThrow(), BoxState.EXITED, "exited", "no process is left in the box");
             return Outcome.EXITED;
         }

@@ -286,7 +286,7 @@ public class BoxService {
             driver.kill(id);
         }
         if (driver.exists(id)) {
-            BoxStats last = driver.stats(id);
+            BoxStats last = driver.counters(id);
             noteCounters(id, last);
             String counters = Counters.format(Counters.of(last));
             if (!counters.isEmpty()) {

@@ -119,6 +119,11 @@ public class ExitWatcher implements SmartLifecycle {
         }
     }
 
+    /**
+     * Stops following a box. The watch must be cancelled: on cgroupfs (kernfs) an rmdir does not
+     * drop it, as it does on other file systems; the kernel keeps it, and the directory's inode,
+     * until the watch is removed or boxd exits.
+     */
     public void unwatch(String id) {
         WatchKey key = keys.remove(id);
         if (key != null) {
@@ -167,18 +172,18 @@ public class ExitWatcher implements SmartLifecycle {
      * the box has just become empty (a box that gained processes needs nothing).
      */
     private void handle(String id, boolean populatedChanged, boolean countersChanged) {
-        boolean emptied = populatedChanged && !driver.populated(id);
-        if (!emptied && !countersChanged) {
-            return;
-        }
         try {
+            boolean emptied = populatedChanged && !driver.populated(id);
+            if (!emptied && !countersChanged) {
+                return;
+            }
             locks.with(id, Duration.ofSeconds(30), () -> {
                 BoxRecord rec = boxes.findById(id).orElse(null);
                 if (rec == null || !rec.state.live() || !driver.exists(id)) {
                     return null;
                 }
                 if (countersChanged || (emptied && rec.state == BoxState.RUNNING)) {
-                    counters.note(id, driver.stats(id));
+                    counters.note(id, driver.counters(id));
                 }
                 if (emptied && rec.state == BoxState.RUNNING && !driver.populated(id)) {
                     BoxRecord fresh = boxes.findById(id).orElseThrow();

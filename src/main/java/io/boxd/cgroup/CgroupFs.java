@@ -26,6 +26,9 @@ public final class CgroupFs {
     /** What an {@code rmdir} did. */
     public enum Removal { REMOVED, ABSENT, BUSY, NOT_EMPTY }
 
+    /** strerror(ENODEV), as the JDK reports it. */
+    static final String GONE = "No such device";
+
     private final Path root;
 
     public CgroupFs(Path root) {
@@ -60,7 +63,10 @@ public final class CgroupFs {
         return resolve(dir.isEmpty() ? name : dir + "/" + name);
     }
 
-    /** The file's content, or empty when the file (or its cgroup) does not exist. */
+    /**
+     * The file's content, or empty when the file (or its cgroup) does not exist. A cgroup being
+     * removed answers an open with ENODEV before its files vanish: that is "gone" too.
+     */
     public Optional<String> read(String dir, String name) {
         Path p = file(dir, name);
         try {
@@ -68,6 +74,9 @@ public final class CgroupFs {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
+            if (GONE.equals(reason(e))) {
+                return Optional.empty();
+            }
             throw new DriverException("read " + p + ": " + reason(e), e);
         }
     }

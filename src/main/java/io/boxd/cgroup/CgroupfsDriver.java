@@ -109,8 +109,8 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public Placement create(String boxId, Limits limits) {
         List<LimitPlan.Write> writes = LimitPlan.writes(limits);
-        Map<String, String> missingAt = enableControllers(LimitPlan.controllers(writes));
-        List<Missing> missing = missing(writes, missingAt);
+        Controllers ctl = enableControllers(LimitPlan.controllers(writes));
+        List<Missing> missing = missing(writes, ctl.missingAt());
         if (enforcement == Enforcement.STRICT && !missing.isEmpty()) {
             throw new LimitNotEnforceableException(missing);
         }
@@ -119,7 +119,7 @@ public class CgroupfsDriver implements BoxDriver {
             throw new DriverException("cgroup " + fs.resolve(rel) + " already exists");
         }
         try {
-            Limits enforced = write(rel, writes, missingAt);
+            Limits enforced = write(rel, writes, ctl);
             return new Placement(fs.resolve(rel).toString(), enforced);
         } catch (RuntimeException e) {
             removeQuietly(boxId, e);
@@ -130,23 +130,23 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public Limits applyLimits(String boxId, Limits limits) {
         List<LimitPlan.Write> writes = LimitPlan.writes(limits);
-        Map<String, String> missingAt = enableControllers(LimitPlan.controllers(writes));
-        List<Missing> missing = missing(writes, missingAt);
+        Controllers ctl = enableControllers(LimitPlan.controllers(writes));
+        List<Missing> missing = missing(writes, ctl.missingAt());
         if (enforcement == Enforcement.STRICT && !missing.isEmpty()) {
             throw new LimitNotEnforceableException(missing);
         }
         requireBox(boxId);
-        return write(rel(boxId), writes, missingAt);
+        return write(rel(boxId), writes, ctl);
     }
 
     @Override
     public Limits readEnforced(String boxId) {
-        return readEnforcedRel(rel(boxId));
+        return readEnforcedRel(rel(boxId), LimitPlan.FILES);
     }
 
-    private Limits readEnforcedRel(String rel) {
+    private Limits readEnforcedRel(String rel, List<String> files) {
         Map<String, String> contents = new LinkedHashMap<>();
-        for (String file : LimitPlan.FILES) {
+        for (String file : files) {
             fs.read(rel, file).ifPresent(text -> contents.put(file, text));
         }
         return LimitPlan.enforced(contents);
@@ -166,13 +166,14 @@ public class CgroupfsDriver implements BoxDriver {
     }
 
     /**
-     * Writes the limits, then reads every file back. In strict mode a planned file that will not
-     * take its value fails the call; in best-effort mode it is skipped and the read-back tells.
+     * Writes the limits, then reads every file back that the box's controllers give it (the
+     * others cannot exist there). In strict mode a planned file that will not take its value
+     * fails the call; in best-effort mode it is skipped and the read-back tells.
      */
-    private Limits write(String rel, List<LimitPlan.Write> writes, Map<String, String> missingAt) {
+    private Limits write(String rel, List<LimitPlan.Write> writes, Controllers ctl) {
         List<Missing> failed = new ArrayList<>();
         for (LimitPlan.Write w : writes) {
-            if (missingAt.containsKey(w.controller())) {
+            if (ctl.missingAt().containsKey(w.controller())) {
                 continue;
             }
             try {
@@ -193,15 +194,18 @@ public class CgroupfsDriver implements BoxDriver {
         if (enforcement == Enforcement.STRICT && !failed.isEmpty()) {
             throw new LimitNotEnforceableException(failed);
         }
-        return readEnforcedRel(rel);
+        return readEnforcedRel(rel, LimitPlan.files(ctl.forBoxes()));
     }
 
     /**
-     * Enables {@code wanted ∪ configured} at every level from the mount down to the base, each time
-     * only what that level has. Returns, for each wanted controller that the box will not have, the
-     * level where it went missing and why.
+     * What {@link #enableControllers} leaves: the controllers a box under the base gets, and for
+     * each wanted controller that it will not get, the level where it went missing and why.
      */
-    Map<String, String> enableControllers(Set<String> wanted) {
+    record Controllers(Set<String> forBoxes, Map<String, String> missingAt) {
+    }
+
+    /** Enables {@code wanted ∪ configured} at every level from the mount down to the base, each time only what that level has. */
+    Controllers enableControllers(Set<String> wanted) {
         Set<String> want = new LinkedHashSet<>(props.controllers());
         want.addAll(wanted);
         Map<String, String> missingAt = new LinkedHashMap<>();
@@ -213,6 +217,7 @@ public class CgroupfsDriver implements BoxDriver {
             levels.add(prefix.toString());
         }
         Set<String> still = new LinkedHashSet<>(want);
+        Set<String> forBoxes = Set.of();
         for (String level : levels) {
             Set<String> available = fs.read(level, "cgroup.controllers").map(KernelText::controllers).orElse(Set.of());
             Set<String> enabled = fs.read(level, "cgroup.subtree_control").map(KernelText::controllers).orElse(Set.of());
@@ -223,28 +228,33 @@ public class CgroupfsDriver implements BoxDriver {
                 }
             }
             String line = ControllerPlan.enableLine(still, available, enabled);
-            if (line == null) {
-                continue;
+            if (line != null) {
+                enable(level, line, still, available, enabled, missingAt);
             }
-            try {
-                fs.write(level, "cgroup.subtree_control", line);
-            } catch (CgroupWriteException all) {
-                // One name can spoil the whole write: retry one by one to learn which.
-                for (String c : ControllerPlan.intersect(still, available)) {
-                    if (enabled.contains(c)) {
-                        continue;
-                    }
-                    try {
-                        fs.write(level, "cgroup.subtree_control", "+" + c);
-                    } catch (CgroupWriteException one) {
-                        still.remove(c);
-                        missingAt.put(c, fs.resolve(level) + " (enabling it in cgroup.subtree_control failed: " + one.reason() + ")");
-                    }
+            forBoxes = ControllerPlan.union(enabled, still);
+        }
+        missingAt.keySet().retainAll(wanted);
+        return new Controllers(forBoxes, missingAt);
+    }
+
+    /** Writes {@code line}; when the kernel refuses it, enables one by one to learn which controller spoils it. */
+    private void enable(String level, String line, Set<String> still, Set<String> available, Set<String> enabled,
+                        Map<String, String> missingAt) {
+        try {
+            fs.write(level, "cgroup.subtree_control", line);
+        } catch (CgroupWriteException all) {
+            for (String c : ControllerPlan.intersect(still, available)) {
+                if (enabled.contains(c)) {
+                    continue;
+                }
+                try {
+                    fs.write(level, "cgroup.subtree_control", "+" + c);
+                } catch (CgroupWriteException one) {
+                    still.remove(c);
+                    missingAt.put(c, fs.resolve(level) + " (enabling it in cgroup.subtree_control failed: " + one.reason() + ")");
                 }
             }
         }
-        missingAt.keySet().retainAll(wanted);
-        return missingAt;
     }
 
     // ---- processes ---------------------------------------------------------------------
@@ -426,14 +436,12 @@ public class CgroupfsDriver implements BoxDriver {
 
     @Override
     public BoxStats stats(String boxId) {
-        String rel = requireBox(boxId);
-        Map<String, Long> cpu = fs.read(rel, "cpu.stat").map(KernelText::flatKeyed).orElse(null);
-        Map<String, Long> mev = fs.read(rel, "memory.events").map(KernelText::flatKeyed).orElse(null);
-        Map<String, Long> pev = fs.read(rel, "pids.events").map(KernelText::flatKeyed).orElse(null);
-        Long memCurrent = fs.read(rel, "memory.current").flatMap(KernelText::single).orElse(null);
-        Long memPeak = fs.read(rel, "memory.peak").flatMap(KernelText::single).orElse(null);
-        Long pidsCurrent = fs.read(rel, "pids.current").flatMap(KernelText::single).orElse(null);
-        return StatsAssembler.assemble(cpu, memCurrent, memPeak, mev, pidsCurrent, pev);
+        return StatsReader.all(fs, requireBox(boxId));
+    }
+
+    @Override
+    public BoxStats counters(String boxId) {
+        return StatsReader.counters(fs, requireBox(boxId));
     }
 
     /**

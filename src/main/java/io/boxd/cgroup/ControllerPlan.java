@@ -28,6 +28,13 @@ public final class ControllerPlan {
         return sb.isEmpty() ? null : sb.toString();
     }
 
+    /** {@code a ∪ b}: what a level has enabled after {@code b} was enabled on top of {@code a}. */
+    public static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     /** {@code a ∩ b}, in the order of {@code a}. */
     public static Set<String> intersect(Set<String> a, Set<String> b) {
         Set<String> out = new LinkedHashSet<>(a);

@@ -34,6 +34,15 @@ public final class LimitPlan {
     private LimitPlan() {
     }
 
+    /**
+     * The limit files a cgroup can have when {@code controllers} are enabled for it: an interface
+     * file is named after its controller ({@code memory.max}), and without the controller it is
+     * not there, so reading it back is a wasted open.
+     */
+    public static List<String> files(Set<String> controllers) {
+        return FILES.stream().filter(f -> controllers.contains(f.substring(0, f.indexOf('.')))).toList();
+    }
+
     /** The writes for {@code limits}, in a safe order; unset fields produce no write. */
     public static List<Write> writes(Limits limits) {
         List<Write> out = new ArrayList<>();

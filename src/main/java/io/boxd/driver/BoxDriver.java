@@ -56,6 +56,15 @@ public interface BoxDriver {
 
     BoxStats stats(String boxId);
 
+    /**
+     * At least the event counters whose rises boxd records ({@code memory.events},
+     * {@code pids.events}), for callers that want nothing else. The real drivers read only those
+     * two files; this default reads everything.
+     */
+    default BoxStats counters(String boxId) {
+        return stats(boxId);
+    }
+
     /** The systemd unit that holds the box, or null where no unit does (cgroupfs). */
     default String unitName(String boxId) {
         return null;

@@ -5,7 +5,7 @@ import io.boxd.cgroup.KernelText;
 import io.boxd.cgroup.LimitPlan;
 import io.boxd.cgroup.Procs;
 import io.boxd.cgroup.Spawner;
-import io.boxd.cgroup.StatsAssembler;
+import io.boxd.cgroup.StatsReader;
 import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
@@ -343,14 +343,12 @@ public class SystemdDriver implements BoxDriver {
 
     @Override
     public BoxStats stats(String boxId) {
-        String rel = requireBox(boxId);
-        Map<String, Long> cpu = fs.read(rel, "cpu.stat").map(KernelText::flatKeyed).orElse(null);
-        Map<String, Long> mev = fs.read(rel, "memory.events").map(KernelText::flatKeyed).orElse(null);
-        Map<String, Long> pev = fs.read(rel, "pids.events").map(KernelText::flatKeyed).orElse(null);
-        Long memCurrent = fs.read(rel, "memory.current").flatMap(KernelText::single).orElse(null);
-        Long memPeak = fs.read(rel, "memory.peak").flatMap(KernelText::single).orElse(null);
-        Long pidsCurrent = fs.read(rel, "pids.current").flatMap(KernelText::single).orElse(null);
-        return StatsAssembler.assemble(cpu, memCurrent, memPeak, mev, pidsCurrent, pev);
+        return StatsReader.all(fs, requireBox(boxId));
+    }
+
+    @Override
+    public BoxStats counters(String boxId) {
+        return StatsReader.counters(fs, requireBox(boxId));
     }
 
     @Override

@@ -32,4 +32,18 @@ class ControllerPlanTest {
     void enablesOnlyAvailableControllersNotYetEnabled(Set<String> wanted, Set<String> available, Set<String> enabled, String line) {
         assertThat(ControllerPlan.enableLine(wanted, available, enabled)).isEqualTo(line);
     }
+
+    static Stream<Arguments> unions() {
+        return Stream.of(
+                Arguments.of(set(), set(), set()),
+                Arguments.of(set("hugetlb"), set(), set("hugetlb")),
+                Arguments.of(set("memory"), set("cpu", "memory"), set("memory", "cpu")),
+                Arguments.of(set(), set("cpu", "pids"), set("cpu", "pids")));
+    }
+
+    @ParameterizedTest(name = "{0} + {1} -> {2}")
+    @MethodSource("unions")
+    void enabledAfterAWriteIsWhatWasThereAndWhatWasAdded(Set<String> enabled, Set<String> added, Set<String> after) {
+        assertThat(ControllerPlan.union(enabled, added)).containsExactlyElementsOf(after);
+    }
 }

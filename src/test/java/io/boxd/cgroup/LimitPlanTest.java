@@ -7,6 +7,7 @@ import io.boxd.limits.LimitValue;
 import io.boxd.limits.Limits;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,21 @@ class LimitPlanTest {
         assertThat(enforced.cpuMax()).isEqualTo(new CpuMax(LimitValue.of(20000), 100000L));
         assertThat(enforced.cpuWeight()).isEqualTo(100);
         assertThat(enforced.pidsMax()).isEqualTo(MAX);
+    }
+
+    static Stream<Arguments> readBackFiles() {
+        return Stream.of(
+                Arguments.of(Set.of(), List.of()),
+                Arguments.of(Set.of("hugetlb"), List.of()),
+                Arguments.of(Set.of("pids"), List.of("pids.max")),
+                Arguments.of(Set.of("cpu", "io"), List.of("cpu.max", "cpu.weight")),
+                Arguments.of(Set.of("cpuset", "cpu", "memory", "pids"), LimitPlan.FILES));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("readBackFiles")
+    void readsBackOnlyTheFilesOfEnabledControllers(Set<String> controllers, List<String> files) {
+        assertThat(LimitPlan.files(controllers)).isEqualTo(files);
     }
 
     @Test

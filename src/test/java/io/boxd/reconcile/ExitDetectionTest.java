@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -146,6 +148,38 @@ class ExitDetectionTest {
         long ms = StartupReconcileOrphansTest.waitForState(rest, id, "EXITED", 5000);
         System.out.println("[exit] double-forked daemon killed -> EXITED in " + ms + " ms");
         assertThat(ms).isLessThanOrEqualTo(1000);
+    }
+
+    @Test
+    void deletedBoxesLeaveNoInotifyWatchBehind() {
+        Map<String, Long> inodes = new LinkedHashMap<>();
+        for (int i = 0; i < 10; i++) {
+            String id = box();
+            if (i % 2 == 0) {
+                spawn(id, "[\"sleep\",\"600\"]");
+            }
+            inodes.put(id, Kernel.inode(BASE_DIR.resolve(id)));
+        }
+        assertThat(Kernel.inotifyWatchedInodes()).as("every new box is watched").containsAll(inodes.values());
+        for (String id : inodes.keySet()) {
+            assertThat(rest.call("DELETE", "/v1/boxes/" + id + "?force=true", null).status()).isEqualTo(204);
+        }
+        // On cgroupfs an rmdir leaves an inotify watch in place (with the inode): boxd must remove it.
+        assertThat(Kernel.inotifyWatchedInodes()).as("watches left after the deletes").doesNotContainAnyElementsOf(inodes.values());
+        for (String id : inodes.keySet()) {
+            assertThat(types(id)).last().isEqualTo("removed");
+        }
+    }
+
+    @Test
+    void aBoxRemovedBehindBoxdsBackIsLostAndLeavesNoInotifyWatchBehind() {
+        String id = box();
+        long inode = Kernel.inode(BASE_DIR.resolve(id));
+        assertThat(Kernel.inotifyWatchedInodes()).contains(inode);
+        Kernel.killAndRemove(BASE_DIR.resolve(id));
+        assertThat(rest.post("/v1/reconcile", null).status()).isEqualTo(200);
+        assertThat(state(id)).isEqualTo("LOST");
+        assertThat(Kernel.inotifyWatchedInodes()).as("the lost box's watch").doesNotContain(inode);
     }
 
     // ---- one writer per box -------------------------------------------------------------------

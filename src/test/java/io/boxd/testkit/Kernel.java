@@ -76,6 +76,51 @@ public final class Kernel {
         return out;
     }
 
+    /**
+     * The inode numbers that this JVM's inotify instances watch, from {@code /proc/self/fdinfo}
+     * ({@code inotify wd:1 ino:1a2b ...}, the inode in hex): what the kernel holds, whatever
+     * Java's WatchService believes.
+     */
+    public static Set<Long> inotifyWatchedInodes() {
+        Set<Long> out = new TreeSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closed) {
+                    continue;
+                }
+                if (!target.equals("anon_inode:inotify")) {
+                    continue;
+                }
+                try {
+                    for (String l : Files.readAllLines(Path.of("/proc/self/fdinfo").resolve(fd.getFileName()))) {
+                        int at = l.indexOf(" ino:");
+                        if (l.startsWith("inotify ") && at > 0) {
+                            int end = l.indexOf(' ', at + 5);
+                            out.add(Long.parseLong(l.substring(at + 5, end < 0 ? l.length() : end), 16));
+                        }
+                    }
+                } catch (IOException closed) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The inode number of a file or directory. */
+    public static long inode(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static boolean populated(Path cgroup) {
         try {
             return Files.readString(cgroup.resolve("cgroup.events")).contains("populated 1");
