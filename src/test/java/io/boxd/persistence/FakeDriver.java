@@ -9,6 +9,7 @@ import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
 import io.boxd.limits.Limits;
+import io.boxd.testkit.Kernel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * "enforced" limits. {@link #failNextCreate} and {@link #addOrphan} stage the cases the records
  * must survive.
  */
-public final class FakeDriver implements BoxDriver {
+public final class FakeDriver implements BoxDriver, AutoCloseable {
 
     private final Path root;
     private final Map<String, Limits> boxes = new ConcurrentHashMap<>();
@@ -41,13 +42,21 @@ public final class FakeDriver implements BoxDriver {
         this.root = root;
     }
 
-    /** A directory that {@code boxd.cgroup.mount} accepts (it has a cgroup.controllers file). */
+    /** Spring calls this when the test context closes: the boxes' directories go with it. */
+    @Override
+    public void close() {
+        Kernel.deleteTree(root);
+    }
+
+    /**
+     * A directory that {@code boxd.cgroup.mount} accepts (it has a cgroup.controllers file),
+     * deleted when the JVM exits. Not with deleteOnExit: boxd makes its base directory inside it.
+     */
     public static Path fakeMount() {
         try {
             Path dir = Files.createTempDirectory("boxd-fake-cgroup-");
             Files.writeString(dir.resolve("cgroup.controllers"), "cpu memory pids\n");
-            dir.toFile().deleteOnExit();
-            dir.resolve("cgroup.controllers").toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> Kernel.deleteTree(dir), "delete " + dir));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
