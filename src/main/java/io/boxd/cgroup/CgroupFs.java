@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -23,11 +25,18 @@ import java.util.Optional;
  */
 public final class CgroupFs {
 
-    /** What an {@code rmdir} did. */
-    public enum Removal { REMOVED, ABSENT, BUSY, NOT_EMPTY }
+    /** What an {@code rmdir} did; {@code reason} is the kernel's refusal, in the JVM's locale. */
+    public record Removal(Outcome outcome, String reason) {
+        public enum Outcome { REMOVED, ABSENT, BUSY, NOT_EMPTY }
 
-    /** strerror(ENODEV), as the JDK reports it. */
-    static final String GONE = "No such device";
+        public boolean gone() {
+            return outcome == Outcome.REMOVED || outcome == Outcome.ABSENT;
+        }
+    }
+
+    /** A failed read is tried this often, 0.1, 0.2, 0.4 ... ms apart (about 6 ms in all). */
+    private static final int READ_ATTEMPTS = 7;
+    private static final long FIRST_RETRY_MICROS = 100;
 
     private final Path root;
 
@@ -65,19 +74,27 @@ public final class CgroupFs {
 
     /**
      * The file's content, or empty when the file (or its cgroup) does not exist. A cgroup being
-     * removed answers an open with ENODEV before its files vanish: that is "gone" too.
+     * removed answers open and read with ENODEV for a moment before its files vanish. The JDK
+     * gives that errno only as strerror text, which follows the locale ({@code LANGUAGE=de}
+     * turns it German), so a read that fails for a reason the JDK has no type for is tried again
+     * for a few milliseconds: what it finds then (ENOENT, or content) is the answer; a failure
+     * that lasts is an error.
      */
     public Optional<String> read(String dir, String name) {
         Path p = file(dir, name);
-        try {
-            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            if (GONE.equals(reason(e))) {
+        long pause = FIRST_RETRY_MICROS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+            } catch (NoSuchFileException e) {
                 return Optional.empty();
+            } catch (IOException e) {
+                if (e instanceof AccessDeniedException || attempt == READ_ATTEMPTS) {
+                    throw new DriverException("read " + p + ": " + reason(e), e);
+                }
             }
-            throw new DriverException("read " + p + ": " + reason(e), e);
+            Spawner.sleepMicros(pause);
+            pause *= 2;
         }
     }
 
@@ -116,24 +133,25 @@ public final class CgroupFs {
         }
     }
 
-    /** Removes one empty cgroup; ENOENT is {@link Removal#ABSENT}, EBUSY is {@link Removal#BUSY}. */
+    /**
+     * Removes one empty cgroup. ENOENT is ABSENT, ENOTEMPTY is NOT_EMPTY (the JDK has a type for
+     * each), EACCES and EPERM are errors. Any other refusal counts as BUSY, for the caller to wait
+     * and retry within its bound: on cgroupfs that is EBUSY (live or dying tasks), and the errno
+     * itself is only known as strerror text in the JVM's locale.
+     */
     public Removal rmdir(String dir) {
         Path p = resolve(dir);
         try {
             Files.delete(p);
-            return Removal.REMOVED;
+            return new Removal(Removal.Outcome.REMOVED, null);
         } catch (NoSuchFileException e) {
-            return Removal.ABSENT;
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            return Removal.NOT_EMPTY;
-        } catch (FileSystemException e) {
-            String why = reason(e);
-            if (why.contains("busy")) {
-                return Removal.BUSY;
-            }
-            throw new DriverException("rmdir " + p + ": " + why, e);
-        } catch (IOException e) {
+            return new Removal(Removal.Outcome.ABSENT, null);
+        } catch (DirectoryNotEmptyException e) {
+            return new Removal(Removal.Outcome.NOT_EMPTY, reason(e));
+        } catch (AccessDeniedException e) {
             throw new DriverException("rmdir " + p + ": " + reason(e), e);
+        } catch (IOException e) {
+            return new Removal(Removal.Outcome.BUSY, reason(e));
         }
     }
 

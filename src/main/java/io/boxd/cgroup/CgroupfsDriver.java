@@ -409,14 +409,14 @@ public class CgroupfsDriver implements BoxDriver {
                 removeTree(rel + "/" + child, deadline);
             }
             CgroupFs.Removal r = fs.rmdir(rel);
-            if (r == CgroupFs.Removal.REMOVED || r == CgroupFs.Removal.ABSENT) {
+            if (r.gone()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new DriverException("rmdir " + fs.resolve(rel) + ": still " + r + " after "
+                throw new DriverException("rmdir " + fs.resolve(rel) + ": " + r.reason() + ", still after "
                         + props.removeTimeout().toMillis() + " ms (populated=" + populatedRel(rel) + ")");
             }
-            if (r == CgroupFs.Removal.BUSY) {
+            if (r.outcome() == CgroupFs.Removal.Outcome.BUSY) {
                 awaitEmpty(rel, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             Spawner.sleepMicros(sleep);
