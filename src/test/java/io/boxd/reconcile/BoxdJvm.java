@@ -136,6 +136,21 @@ final class BoxdJvm implements AutoCloseable {
         }
     }
 
+    /** From the last ERROR line of the log (the stack trace of a 500 starts there), else {@link #tail}. */
+    String lastError() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).contains(" ERROR ")) {
+                    return String.join("\n", lines.subList(i, Math.min(lines.size(), i + 80)));
+                }
+            }
+            return tail();
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

@@ -102,6 +102,9 @@ class KillNineFaultInjectionTest {
             System.out.printf("[kill9] PASSED seed=%d: %d kill -9 rounds, %d boxes, requests by outcome %s; "
                     + "restart to readiness avg %d ms (min %d, max %d)%n", seed, ROUNDS, ledger.size(), tally, avg,
                     Collections.min(starts), Collections.max(starts));
+        } catch (AssertionError | RuntimeException e) {
+            // A check that failed on a reply (a 500, say) names the symptom; boxd's log has the cause.
+            throw new AssertionError("seed=" + seed + ": " + e.getMessage() + "\nboxd log from its last ERROR:\n" + jvm.lastError(), e);
         } finally {
             jvm.close();
             int left = Math.max(0, Kernel.killAndRemove(baseDir) - 1);
