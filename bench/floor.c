@@ -1,7 +1,12 @@
 // The kernel floor of one box lifecycle, with no boxd in the way: mkdir a cgroup, fork a child
 // that writes its own pid to cgroup.procs and execs sleep (the parent waits for the placement
 // through a pipe, as boxd verifies it), cgroup.kill, wait for "populated 0", rmdir.
-// Usage: floor <cgroup-dir-for-scratch> <iterations>   Prints one latency (ns) per line.
+// With "exec", the parent also waits until the exec has happened (the pipe is O_CLOEXEC, so it
+// reads end of file), as boxd's spawn does before it answers; without it, the kill may come
+// before the exec, and reaps a child that never ran sleep.
+// Usage: floor <cgroup-dir-for-scratch> <iterations> [exec]   Prints one latency (ns) per line,
+// and on stderr how many of the children had become sleep when they died (read from the zombie's
+// /proc/<pid>/comm before it is reaped, with the clock stopped).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -39,10 +44,25 @@ static int populated(const char *dir) {
     return strstr(buf, "populated 1") != NULL;
 }
 
+// 1 when the (dead, not yet reaped) child's comm is sleep: it had exec'd before the kill.
+static int became_sleep(pid_t pid) {
+    char path[64], comm[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/comm", (int) pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, comm, sizeof comm - 1);
+    close(fd);
+    return n > 0 && strncmp(comm, "sleep\n", 6) == 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: floor SCRATCH_DIR ITERATIONS\n"); return 2; }
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "exec") != 0)) {
+        fprintf(stderr, "usage: floor SCRATCH_DIR ITERATIONS [exec]\n");
+        return 2;
+    }
     const char *base = argv[1];
     int iters = atoi(argv[2]);
+    int await_exec = argc == 4, ran = 0;
     for (int i = 0; i < iters; i++) {
         char dir[4096], procs[4096], kill[4096];
         snprintf(dir, sizeof dir, "%s/f%d", base, i);
@@ -59,14 +79,19 @@ int main(int argc, char **argv) {
             if (writefile(procs, me) != 0) _exit(125);
             (void) write(p[1], "k", 1);
             execlp("sleep", "sleep", "300", (char *) NULL);
+            (void) write(p[1], "x", 1);
             _exit(127);
         }
         close(p[1]);
         char c;
         if (read(p[0], &c, 1) != 1) { fprintf(stderr, "child did not attach\n"); return 1; }
+        if (await_exec && read(p[0], &c, 1) != 0) { fprintf(stderr, "exec sleep failed\n"); return 1; }
         close(p[0]);
         if (writefile(kill, "1") != 0) { perror("cgroup.kill"); return 1; }
         while (populated(dir)) { usleep(20); }
+        long long paused = now();
+        ran += became_sleep(pid);
+        t0 += now() - paused;
         waitpid(pid, NULL, 0);
         while (rmdir(dir) != 0) {
             if (errno != EBUSY) { perror("rmdir"); return 1; }
@@ -74,5 +99,6 @@ int main(int argc, char **argv) {
         }
         printf("%lld\n", now() - t0);
     }
+    fprintf(stderr, "sleep ran in %d of %d\n", ran, iters);
     return 0;
 }
