@@ -88,8 +88,10 @@ public final class CgroupFs {
                 return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
             } catch (NoSuchFileException e) {
                 return Optional.empty();
+            } catch (AccessDeniedException e) {
+                throw new DriverException("read " + p + ": " + reason(e), e);
             } catch (IOException e) {
-                if (e instanceof AccessDeniedException || attempt == READ_ATTEMPTS) {
+                if (attempt == READ_ATTEMPTS) {
                     throw new DriverException("read " + p + ": " + reason(e), e);
                 }
             }

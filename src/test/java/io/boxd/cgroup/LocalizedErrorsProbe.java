@@ -90,7 +90,9 @@ final class LocalizedErrorsProbe {
                 churn.join();
             }
             fs.rmdir(racing);
-            System.out.println("reads " + reads + " errors " + errors + " raw-refusals " + rawRefusals);
+            System.out.println("reads " + reads);
+            System.out.println("read-errors " + errors);
+            System.out.println("raw-refusals " + rawRefusals);
         } finally {
             driver.close();
         }
