@@ -168,6 +168,14 @@ check "root: PATCH sets the property at runtime and it survives daemon-reload" $
 r=$(api $P POST /v1/boxes/r1/processes '{"argv":["sleep","1000"]}'); S1=$(body .pid)
 where=$(in_cg "$S1"); [ "${r%% *}" = 201 ] && [[ "$where" == /boxlite.slice/$UNIT/boxlite-r1-p$S1.scope ]]
 check "root: spawn lands in a scope inside the box before exec" $? "pid $S1 in $where ($(tr '\0' ' ' < /proc/$S1/cmdline))"
+# The wrapper and setpriv run as root before the drop: the request's environment must reach only
+# the target. LD_DEBUG makes the loader name every program that starts with it.
+r=$(api $P POST /v1/boxes/r1/processes '{"argv":["/usr/bin/env"],"env":{"LD_DEBUG":"files","A":"b c"},"cwd":"/"}'); T=$(body .pid)
+for _ in $(seq 50); do kill -0 "$T" 2>/dev/null || break; sleep 0.1; done
+LOG=/var/lib/boxd-lab/sd/logs/r1.log; nall=$(grep -c 'needed by' "$LOG"); ntarget=$(grep -c 'needed by /usr/bin/env' "$LOG")
+[ "${r%% *}" = 201 ] && [ "$nall" -gt 0 ] && [ "$nall" = "$ntarget" ] && grep -qx 'A=b c' "$LOG" && ! grep -q '^OLDPWD=' "$LOG"
+check "root: the request's environment reaches only the target, never the wrapper that runs as root" $? \
+  "HTTP ${r%% *}; loader lines $nall, of them for /usr/bin/env $ntarget; A=b c $(grep -cx 'A=b c' "$LOG")x"
 sleep 1000 & A1=$!
 r=$(api $P POST /v1/boxes/r1/processes/adopt "{\"pid\":$A1}"); where=$(in_cg $A1)
 [ "${r%% *}" = 200 ] && [[ "$where" == /boxlite.slice/$UNIT/* ]]; check "root: adopt moves a pid into the box through a scope" $? "HTTP ${r%% *}; pid $A1 in $where"

@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  * then lets the wrapper {@code exec} the target (through {@code setpriv} when a uid/gid is asked
  * for), with stderr joined to the log. A failed move never runs the target. The handshake means
  * boxd waits exactly as long as the shell takes to start, instead of polling {@code /proc}.
+ *
+ * <p>Everything before the target runs as boxd's user (root, usually) with a fixed environment:
+ * the request's environment could hold {@code LD_PRELOAD} or {@code GLIBC_TUNABLES}, which the
+ * loader honours for the wrapper, {@code setpriv} and any shell alike. So the request's
+ * environment and working directory travel on stdin after the "go", and the last stage, already
+ * under the target's uid and in the box, applies them just before its {@code exec}: the same
+ * order as the spawn server's.
  */
 public final class Spawner {
 
@@ -48,7 +55,16 @@ public final class Spawner {
             + "; echo " + PLACED + " >&2"
             + "; read -r go || exit " + EXIT_NOT_RELEASED
             + "; [ \"$go\" = go ] || exit " + EXIT_NOT_RELEASED
-            + "; exec \"$@\" </dev/null 2>&1";
+            + "; exec \"$@\" 2>&1";
+
+    /**
+     * The last stage, under the target's uid and inside the box: reads the request's working
+     * directory and environment from stdin ({@link #release}), then execs the target. Its own
+     * environment is {@link #wrapperEnvironment}; the {@code cat} it runs reads only the pipe.
+     */
+    static final String TARGET_STAGE = "exec 2>&1; eval \"$(cat)\" || exit 127; exec \"$@\" </dev/null";
+
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -82,7 +98,10 @@ public final class Spawner {
         return withTarget(List.of("/bin/sh", "-c", WRAPPER, cgroupProcs.toString()), spec);
     }
 
-    /** {@code wrapper} followed by the target argv, through {@code setpriv} when a uid or gid is asked for. */
+    /**
+     * {@code wrapper}, then {@code setpriv} when a uid or gid is asked for, then the
+     * {@link #TARGET_STAGE} shell, then the target argv.
+     */
     public static List<String> withTarget(List<String> wrapper, SpawnSpec spec) {
         List<String> cmd = new ArrayList<>(wrapper);
         if (spec.uid() != null || spec.gid() != null) {
@@ -96,26 +115,61 @@ public final class Spawner {
             cmd.add("--clear-groups");
             cmd.add("--");
         }
+        cmd.addAll(List.of("/bin/sh", "-c", TARGET_STAGE, "boxd-target"));
         cmd.addAll(spec.argv());
         return cmd;
     }
 
     /**
-     * A process for {@code cmd} with the spec's environment and cwd, and stdout appended to the
-     * box's log file (whose directory it makes); stderr is the caller's to choose.
+     * A process for {@code cmd} with {@link #wrapperEnvironment}, boxd's working directory and
+     * stdout appended to the box's log file (whose directory it makes); stderr is the caller's to
+     * choose. The request's environment and cwd come later, through {@link #release}.
      */
     public static ProcessBuilder builder(List<String> cmd, SpawnSpec spec, String boxId) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        environment(pb.environment(), spec, boxId);
-        if (spec.cwd() != null) {
-            pb.directory(spec.cwd().toFile());
-        }
+        pb.environment().clear();
+        pb.environment().putAll(wrapperEnvironment());
         try {
             Files.createDirectories(spec.logFile().getParent());
         } catch (IOException e) {
             throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
         }
         return pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+    }
+
+    /** What the wrapper stages run with, whatever the request asked for. */
+    static Map<String, String> wrapperEnvironment() {
+        return Map.of("PATH", DEFAULT_PATH);
+    }
+
+    /**
+     * What releases a placed wrapper: "go", then the script {@link #TARGET_STAGE} evaluates, which
+     * enters the request's cwd (if any), drops the variables the shell set itself, and exports
+     * exactly {@link #environment}. Every value is single-quoted, and names must be plain
+     * identifiers, so nothing in a request is ever parsed as shell.
+     */
+    public static byte[] release(SpawnSpec spec, String boxId) {
+        StringBuilder script = new StringBuilder("go\n");
+        if (spec.cwd() != null) {
+            script.append("cd -- ").append(quote(spec.cwd().toString())).append(" || exit 127\n");
+        }
+        script.append("unset OLDPWD PWD\n");
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        environment(env, spec, boxId);
+        env.forEach((k, v) -> {
+            if (!ENV_NAME.matcher(k).matches()) {
+                throw new SpawnFailedException("environment name is not a plain identifier: " + k);
+            }
+            script.append("export ").append(k).append('=').append(quote(v)).append('\n');
+        });
+        return script.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String quote(String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw new SpawnFailedException("NUL in a spawn path or environment value");
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
@@ -146,7 +200,7 @@ public final class Spawner {
         try {
             awaitPlacement(p, pid, expectedCgroup);
             try (OutputStream release = p.getOutputStream()) {
-                release.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                release.write(release(spec, boxId));
             }
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();

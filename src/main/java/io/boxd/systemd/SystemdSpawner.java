@@ -7,7 +7,6 @@ import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,17 +17,21 @@ import java.util.function.IntConsumer;
  * Starts a process that is in its box before it runs any code of its own, with systemd doing
  * the move. A {@code /bin/sh} wrapper blocks on stdin; boxd asks systemd for a scope holding the
  * wrapper's pid, checks {@code /proc/<pid>/cgroup}, and only then sends "go", on which the
- * wrapper {@code exec}s the target. If anything fails the wrapper is killed and the target never
- * runs.
+ * wrapper {@code exec}s the target (the request's environment and cwd follow the "go"; see
+ * {@link Spawner}). If anything fails the wrapper is killed and the target never runs.
  */
 final class SystemdSpawner {
 
     static final int EXIT_NOT_RELEASED = 126;
 
-    /** "$@" is the target argv; the wrapper touches nothing before it is released. */
+    /**
+     * "$@" is the rest of the chain ({@link Spawner#withTarget}); the wrapper touches nothing
+     * before it is released, and leaves the rest of stdin (the request's cwd and environment) to
+     * the last stage, which runs under the target's uid.
+     */
     static final String WRAPPER = "read -r go || exit " + EXIT_NOT_RELEASED
             + "; [ \"$go\" = go ] || exit " + EXIT_NOT_RELEASED
-            + "; exec \"$@\" </dev/null";
+            + "; exec \"$@\"";
 
     private final Procs procs;
 
@@ -62,7 +65,7 @@ final class SystemdSpawner {
                         + ", after systemd placed it; killed it before it ran the target");
             }
             try (OutputStream release = p.getOutputStream()) {
-                release.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                release.write(Spawner.release(spec, boxId));
             }
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();

@@ -166,7 +166,6 @@ sub child {
     my $g = message($go);
     hard_exit(126) unless defined $g && $g eq 'g';
     close $go;
-    if (length $cwd) { chdir($cwd) or $fail->(127, "chdir $cwd: $!"); }
     if (length $uid || length $gid) {
         # What setpriv --reuid --regid --clear-groups does: no supplementary groups, then gid, then uid.
         syscall($setgroups, 0, 0) == 0 or $fail->(127, "setgroups: $!");
@@ -180,6 +179,9 @@ sub child {
             $fail->(127, "uid is $< / $>, not $uid") unless $< == $uid && $> == $uid;
         }
     }
+    # Only now, as the target's uid: as root, a chdir into a directory under one the target may
+    # not search would succeed, and the target would then read what it could not reach.
+    if (length $cwd) { chdir($cwd) or $fail->(127, "chdir $cwd: $!"); }
     %ENV = ();
     for my $kv (@$env) { my ($k, $v) = split /=/, $kv, 2; $ENV{$k} = $v; }
     exec { $argv->[0] } @$argv;

@@ -132,6 +132,43 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
+    void loaderVariablesFromTheRequestReachOnlyTheTarget() throws Exception {
+        // LD_DEBUG stands for LD_PRELOAD and its kind: the loader reports every program that starts
+        // with it. Had a wrapper stage (sh, setpriv, as root) run with the request's environment, it
+        // would show up here, or its report would take the place of the wrapper's "placed".
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("loader", Limits.NONE);
+        Path log = tmp.resolve("loader.log");
+        var p = d.spawn("loader", new SpawnSpec(List.of("/usr/bin/true"), Map.of("LD_DEBUG", "files"), null, 65534, 65534, log));
+        awaitDead(p.pid());
+        List<String> loaded = Files.readAllLines(log).stream().filter(l -> l.contains("needed by")).toList();
+        assertThat(loaded).isNotEmpty().allSatisfy(l -> assertThat(l).contains("needed by /usr/bin/true"));
+    }
+
+    @Test
+    void theWorkingDirectoryIsEnteredAsTheTargetUser() throws Exception {
+        Path locked = Files.createDirectories(tmp.resolve("locked/pub"));
+        Files.writeString(locked.resolve("f"), "boxd-secret-text\n");
+        Files.setPosixFilePermissions(locked.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(locked.resolve("f"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("cwd", Limits.NONE);
+        // The control: as boxd's own user the file is there to read, so the test can tell.
+        Path asRoot = tmp.resolve("cwd-root.log");
+        awaitDead(d.spawn("cwd", new SpawnSpec(List.of("/usr/bin/cat", "f"), Map.of(), locked, null, null, asRoot)).pid());
+        assertThat(Files.readString(asRoot)).contains("boxd-secret-text");
+
+        Path asNobody = tmp.resolve("cwd-nobody.log");
+        try {
+            awaitDead(d.spawn("cwd", new SpawnSpec(List.of("/usr/bin/cat", "f"), Map.of(), locked, 65534, 65534, asNobody)).pid());
+        } catch (SpawnFailedException e) {
+            assertThat(e).hasMessageContaining("chdir");   // the spawn server reports it; the shell wrapper logs it
+        }
+        assertThat(Files.exists(asNobody) ? Files.readString(asNobody) : "").doesNotContain("boxd-secret-text");
+    }
+
+    @Test
     void adoptOfAPidThatDoesNotExistIsNoSuchProcess() {
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
         d.create("nopid", Limits.NONE);
