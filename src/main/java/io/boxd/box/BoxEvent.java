@@ -15,9 +15,33 @@ import org.springframework.data.relational.core.mapping.Table;
 public record BoxEvent(@Id Long id, String boxId, String type, @Column("occurred_at") Instant at, String detail,
                        String actor) {
 
+    /** The {@code detail} column's size (V1__boxes.sql), in characters on H2 and PostgreSQL alike. */
+    static final int MAX_DETAIL = 4000;
+
+    /**
+     * Details that would not fit are cut, saying how much was cut: an event is written after the
+     * kernel acted (a process started, a box was adopted), so refusing it would leave the act
+     * unrecorded and answer 500 for something that happened. An argv may be 256 x 4096 characters.
+     */
+    public BoxEvent {
+        detail = fit(detail);
+    }
+
     /** An event whose actor {@link BoxHistory#add} fills in from the current request. */
     static BoxEvent of(String boxId, String type, String detail) {
         return new BoxEvent(null, boxId, type, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), detail, null);
+    }
+
+    static String fit(String detail) {
+        if (detail == null || detail.length() <= MAX_DETAIL) {
+            return detail;
+        }
+        String note = " ... (" + detail.length() + " characters, cut to fit)";
+        int keep = MAX_DETAIL - note.length();
+        if (Character.isHighSurrogate(detail.charAt(keep - 1))) {
+            keep--;   // never half a character
+        }
+        return detail.substring(0, keep) + note;
     }
 
     BoxEvent withActor(String actor) {

@@ -34,11 +34,13 @@ class CounterRecorder {
         if (rec == null) {
             return;
         }
-        String formatted = Counters.format(now);
+        var before = Counters.parse(rec.counters);
+        var merged = Counters.merge(before, now);
+        String formatted = Counters.format(merged);
         if (formatted.equals(rec.counters)) {
             return;
         }
-        List<Counters.Rise> rises = Counters.rises(Counters.parse(rec.counters), now);
+        List<Counters.Rise> rises = Counters.rises(before, merged);
         rec.counters = formatted;
         try {
             tx.executeWithoutResult(s -> {

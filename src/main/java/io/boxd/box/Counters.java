@@ -67,6 +67,17 @@ final class Counters {
         return out;
     }
 
+    /**
+     * What is known now: each counter's highest value seen. The kernel's counters only rise while
+     * the cgroup lives, so a lower value is an older reading (stats are read outside the box's
+     * lock) and must not replace a higher one, or the rise would be recorded a second time.
+     */
+    static Map<String, Long> merge(Map<String, Long> before, Map<String, Long> now) {
+        Map<String, Long> out = new LinkedHashMap<>(before);
+        now.forEach((k, v) -> out.merge(k, v, Math::max));
+        return out;
+    }
+
     /** The rises since {@code before} that deserve their own event: OOM kills, OOMs and hitting pids.max. */
     static List<Rise> rises(Map<String, Long> before, Map<String, Long> now) {
         List<Rise> out = new ArrayList<>();

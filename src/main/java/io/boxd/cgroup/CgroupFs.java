@@ -136,10 +136,11 @@ public final class CgroupFs {
     }
 
     /**
-     * Removes one empty cgroup. ENOENT is ABSENT, ENOTEMPTY is NOT_EMPTY (the JDK has a type for
-     * each), EACCES and EPERM are errors. Any other refusal counts as BUSY, for the caller to wait
-     * and retry within its bound: on cgroupfs that is EBUSY (live or dying tasks), and the errno
-     * itself is only known as strerror text in the JVM's locale.
+     * Removes one empty cgroup. ENOENT is ABSENT, ENOTEMPTY is NOT_EMPTY and EACCES is an error
+     * (the JDK has a type for each). Any other refusal counts as BUSY, for the caller to wait and
+     * retry within its bound: on cgroupfs that is EBUSY (live or dying tasks), and the errno itself
+     * is only known as strerror text in the JVM's locale. So EPERM, which the JDK gives no type,
+     * is retried too, and fails with the kernel's words only when the caller's bound runs out.
      */
     public Removal rmdir(String dir) {
         Path p = resolve(dir);

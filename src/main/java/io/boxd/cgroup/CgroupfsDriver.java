@@ -136,7 +136,23 @@ public class CgroupfsDriver implements BoxDriver {
             throw new LimitNotEnforceableException(missing);
         }
         requireBox(boxId);
-        return write(rel(boxId), writes, ctl);
+        String rel = rel(boxId);
+        if (enforcement == Enforcement.STRICT) {
+            // A live box keeps what a refused change wrote, so refuse before the first write: a
+            // file the kernel does not offer here (memory.swap.max without swap accounting) would
+            // otherwise fail after memory.max had already changed, behind the record's back.
+            List<Missing> absent = new ArrayList<>();
+            for (LimitPlan.Write w : writes) {
+                if (!w.unlimited() && !fs.fileExists(rel, w.file())) {
+                    absent.add(new Missing(w.field(), w.controller(), fs.resolve(rel).resolve(w.file()) + " (no such file)",
+                            "this kernel does not offer " + w.file() + " here"));
+                }
+            }
+            if (!absent.isEmpty()) {
+                throw new LimitNotEnforceableException(absent);
+            }
+        }
+        return write(rel, writes, ctl);
     }
 
     @Override

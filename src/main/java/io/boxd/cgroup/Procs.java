@@ -41,7 +41,9 @@ public final class Procs {
 
     private Optional<String> read(int pid, String name) {
         try {
-            return Optional.of(Files.readString(proc.resolve(Integer.toString(pid)).resolve(name), StandardCharsets.UTF_8));
+            // Lenient: a command line may hold any bytes (exec -a $'\xff'), and readString would
+            // throw on them, which read as "process gone" and hid the process from the list.
+            return Optional.of(new String(Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve(name)), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
         }

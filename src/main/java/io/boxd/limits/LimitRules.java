@@ -11,6 +11,10 @@ public final class LimitRules {
     public static final long MAX_PERIOD_MICROS = 1_000_000;
     public static final int MIN_CPU_WEIGHT = 1;
     public static final int MAX_CPU_WEIGHT = 10_000;
+    /** The kernel refuses more (EINVAL): pids.max stops below PID_MAX_LIMIT + 1 on 64-bit. */
+    public static final long MAX_PIDS = 4_194_304;
+    /** The kernel refuses a larger cpu.max quota (EINVAL): its bandwidth is kept in 44 bits of µs. */
+    public static final long MAX_QUOTA_MICROS = (1L << 44) - 1;
 
     private LimitRules() {
     }
@@ -29,6 +33,10 @@ public final class LimitRules {
         positive(out, "limits.memoryHighBytes", limits.memoryHighBytes());
         nonNegative(out, "limits.memorySwapMaxBytes", limits.memorySwapMaxBytes());
         positive(out, "limits.pidsMax", limits.pidsMax());
+        LimitValue pids = limits.pidsMax();
+        if (pids != null && !pids.unlimited() && pids.value() > MAX_PIDS) {
+            out.add(new Violation("limits.pidsMax", "must be at most " + MAX_PIDS + " (the kernel's limit) or \"max\", was " + pids.value()));
+        }
         Integer weight = limits.cpuWeight();
         if (weight != null && (weight < MIN_CPU_WEIGHT || weight > MAX_CPU_WEIGHT)) {
             out.add(new Violation("limits.cpuWeight",
@@ -42,6 +50,9 @@ public final class LimitRules {
             } else if (!quota.unlimited() && quota.value() < MIN_QUOTA_MICROS) {
                 out.add(new Violation("limits.cpuMax.quotaMicros",
                         "must be at least " + MIN_QUOTA_MICROS + " µs, was " + quota.value()));
+            } else if (!quota.unlimited() && quota.value() > MAX_QUOTA_MICROS) {
+                out.add(new Violation("limits.cpuMax.quotaMicros",
+                        "must be at most " + MAX_QUOTA_MICROS + " µs (the kernel's limit) or \"max\", was " + quota.value()));
             }
             Long period = cpu.periodMicros();
             if (period != null && (period < MIN_PERIOD_MICROS || period > MAX_PERIOD_MICROS)) {

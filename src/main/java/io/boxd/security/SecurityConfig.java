@@ -32,8 +32,26 @@ class SecurityConfig {
         return reg;
     }
 
+    /**
+     * {@code BOXD_TOKENS} as given, from the first property source that has it. Not
+     * {@code getProperty}: that resolves {@code ${...}}, and a token may contain those characters;
+     * an unresolvable one failed startup with a message that quoted every token in the variable.
+     */
+    static String tokensVariable(Environment env) {
+        if (env instanceof org.springframework.core.env.ConfigurableEnvironment c) {
+            for (org.springframework.core.env.PropertySource<?> source : c.getPropertySources()) {
+                Object value = source.getProperty(Tokens.ENV);
+                if (value != null) {
+                    return value.toString();
+                }
+            }
+            return null;
+        }
+        return env.getProperty(Tokens.ENV);
+    }
+
     static Tokens tokens(SecurityProperties props, Environment env) {
-        Tokens tokens = Tokens.load(props.tokens(), env.getProperty(Tokens.ENV), props.tokensFile());
+        Tokens tokens = Tokens.load(props.tokens(), tokensVariable(env), props.tokensFile());
         if (tokens.size() == 0) {
             throw new SecurityConfigException("no token is configured, and every API request needs one "
                     + "(boxd.security.mode=tokens; only liveness, readiness and the API docs are public)", Tokens.HOW_TO_SET);
@@ -53,7 +71,7 @@ class SecurityConfig {
                                 + "boxd.security.mode=insecure-loopback-only.\n" + Tokens.HOW_TO_SET);
             }
         }
-        String configured = !props.tokens().isEmpty() || props.tokensFile() != null || env.getProperty(Tokens.ENV) != null
+        String configured = !props.tokens().isEmpty() || props.tokensFile() != null || tokensVariable(env) != null
                 ? " (the configured tokens are ignored)" : "";
         log.warn("authentication is OFF (boxd.security.mode=insecure-loopback-only){}: anyone on this host can "
                 + "call boxd on {}", configured, env.getProperty("server.address", LoopbackOnly.LOOPBACK));

@@ -40,6 +40,22 @@ class CountersTest {
     }
 
     @Test
+    void anOlderLowerReadingNeitherLowersTheRecordNorRecordsTheRiseTwice() {
+        var recorded = Counters.of(stats(1, 1, 0));      // the watcher saw the OOM kill
+        var stale = Counters.of(stats(0, 0, 0));         // a stats read from before it
+        var merged = Counters.merge(recorded, stale);
+        assertThat(merged).isEqualTo(recorded);
+        assertThat(Counters.rises(recorded, merged)).isEmpty();
+        assertThat(Counters.rises(merged, Counters.of(stats(1, 1, 0)))).isEmpty();
+    }
+
+    @Test
+    void mergeKeepsEachCounterAtItsHighestAndAddsNewOnes() {
+        assertThat(Counters.merge(Map.of("memory.events.oom", 2L), Map.of("memory.events.oom", 3L, "pids.events.max", 1L)))
+                .containsEntry("memory.events.oom", 3L).containsEntry("pids.events.max", 1L);
+    }
+
+    @Test
     void missingFilesGiveNoCounters() {
         assertThat(Counters.of(new BoxStats(null, null, null))).isEmpty();
     }

@@ -31,7 +31,9 @@ class LimitRulesTest {
                 Arguments.of(new Limits(null, null, null, new CpuMax(v(5000), 999L), null, null), "limits.cpuMax.periodMicros"),
                 Arguments.of(new Limits(null, null, null, new CpuMax(v(5000), 1_000_001L), null, null), "limits.cpuMax.periodMicros"),
                 Arguments.of(new Limits(null, null, null, null, null, v(0)), "limits.pidsMax"),
-                Arguments.of(new Limits(null, null, null, null, null, v(-1)), "limits.pidsMax"));
+                Arguments.of(new Limits(null, null, null, null, null, v(-1)), "limits.pidsMax"),
+                Arguments.of(new Limits(null, null, null, null, null, v(4_194_305)), "limits.pidsMax"),
+                Arguments.of(new Limits(null, null, null, new CpuMax(v(1L << 44), null), null, null), "limits.cpuMax.quotaMicros"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
@@ -45,7 +47,8 @@ class LimitRulesTest {
                 Limits.NONE,
                 mem(LimitValue.UNLIMITED),
                 new Limits(v(1), v(1), v(0), new CpuMax(v(1000), 1000L), 1, v(1)),
-                new Limits(v(1L << 40), null, LimitValue.UNLIMITED, new CpuMax(LimitValue.UNLIMITED, 1_000_000L), 10_000, LimitValue.UNLIMITED));
+                new Limits(v(1L << 40), null, LimitValue.UNLIMITED, new CpuMax(LimitValue.UNLIMITED, 1_000_000L), 10_000, LimitValue.UNLIMITED),
+                new Limits(null, null, null, new CpuMax(v((1L << 44) - 1), null), null, v(4_194_304)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -354,6 +354,20 @@ abstract class PersistenceContract {
         assertThat(service.list("removed", List.of(), 0, 500).items()).extracting(Box::id).contains(a);
     }
 
+    @Test
+    void aProcessWhoseArgvOutgrowsTheEventColumnIsRecordedCutNotRefused() {
+        // The event is written after the process started: refusing it would answer 500 for a
+        // process that runs, with no history of it.
+        String a = id("argv");
+        create(new NewBox(a, null, noPids(), Map.of()));
+        List<String> argv = List.of("sh", "-c", "echo " + "x".repeat(4090), "y".repeat(4096));
+        service.spawn(a, new io.boxd.box.NewProcess(argv, null, null, null, null));
+
+        BoxEvent started = service.events(a).stream().filter(e -> e.type().equals("process-started")).findFirst().orElseThrow();
+        assertThat(started.detail()).hasSize(4000).startsWith("pid ").endsWith("characters, cut to fit)");
+        assertThat(service.get(a).state()).isEqualTo(BoxState.RUNNING);
+    }
+
     // ---- reconciliation --------------------------------------------------------------------------
 
     @Test

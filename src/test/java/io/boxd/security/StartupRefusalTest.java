@@ -67,6 +67,17 @@ class StartupRefusalTest {
     }
 
     @Test
+    void aTokenWithDollarBracesInBoxdTokensIsTakenAsWrittenAndNeverPrinted(CapturedOutput out) {
+        // "${" is legal in a token; Spring would resolve it as a placeholder, and an unresolvable one
+        // failed startup with a message quoting the whole variable. The bad role makes boxd refuse
+        // on its own terms, after it read the token as written.
+        SecurityConfigException e = cause(start("--boxd.security.mode=tokens",
+                "--BOXD_TOKENS=admin:Zq${boxd-no-such-key}9-s3cr3t-tail:root"));
+        assertThat(e.getMessage()).startsWith("BOXD_TOKENS entry").contains("has a role");
+        assertThat(out.getOut() + out.getErr()).doesNotContain("s3cr3t-tail", "no-such-key");
+    }
+
+    @Test
     void insecureModeRefusesANonLoopbackAddress(CapturedOutput out) {
         SecurityConfigException e = cause(start("--boxd.security.mode=insecure-loopback-only", "--server.address=0.0.0.0"));
         assertThat(e.getMessage()).contains("server.address=0.0.0.0");
