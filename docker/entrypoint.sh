@@ -28,8 +28,9 @@ if [ "$(cat /proc/self/cgroup)" = "0::/" ] && [ -f "$cg/cgroup.type" ] && [ -w "
     while read -r pid; do
         echo "$pid" > "$cg/$BOXD_DAEMON_CGROUP/cgroup.procs" 2>/dev/null || true
     done < "$cg/cgroup.procs"
-    if [ -s "$cg/cgroup.procs" ]; then
-        say "warning: processes remain in the cgroup namespace root; enabling controllers for boxes may fail"
+    # Read the file: cgroupfs files report size 0, so [ -s ] is always false on them.
+    if read -r left < "$cg/cgroup.procs"; then
+        say "warning: processes remain in the cgroup namespace root (pid $left, maybe others); enabling controllers for boxes may fail"
     else
         say "moved to cgroup /$BOXD_DAEMON_CGROUP of this container's cgroup namespace"
     fi
