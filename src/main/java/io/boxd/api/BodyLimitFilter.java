@@ -19,6 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Caps request bodies ({@code boxd.api.max-body-bytes}, default 64 KiB): a declared length over
  * the cap is refused before reading, and a chunked body is cut off when it passes the cap.
+ * Only {@code getInputStream()} is capped: multipart and form parsing, which Tomcat does from its
+ * own stream, are switched off in application.yml ({@code spring.servlet.multipart},
+ * {@code spring.mvc.formcontent}) because boxd reads JSON only.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -42,17 +45,30 @@ class BodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (req.getContentLengthLong() > max) {
             // Refused before reading a byte; written by hand because MVC never sees this request.
-            // Bytes, not a Writer, so the container does not append a charset to problem+json.
-            byte[] body = ("{\"type\":\"" + Problems.PREFIX + "body-too-large\",\"title\":\"Content Too Large\","
-                    + "\"status\":413,\"detail\":\"the request body is larger than " + max + " bytes\",\"instance\":\""
-                    + req.getRequestURI().replaceAll("[^A-Za-z0-9/_.-]", "") + "\"}").getBytes(StandardCharsets.UTF_8);
-            res.setStatus(413);
-            res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            res.setContentLength(body.length);
-            res.getOutputStream().write(body);
+            refuse(req, res);
             return;
         }
-        chain.doFilter(new Capped(req, max), res);
+        try {
+            chain.doFilter(new Capped(req, max), res);
+        } catch (IOException | ServletException | RuntimeException e) {
+            // A reader outside MVC (a filter) passed the cap: still a 413, not the container's 500.
+            if (ProblemHandler.causeOf(e, TooLarge.class) == null || res.isCommitted()) {
+                throw e;
+            }
+            res.reset();
+            refuse(req, res);
+        }
+    }
+
+    private void refuse(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        // Bytes, not a Writer, so the container does not append a charset to problem+json.
+        byte[] body = ("{\"type\":\"" + Problems.PREFIX + "body-too-large\",\"title\":\"Content Too Large\","
+                + "\"status\":413,\"detail\":\"the request body is larger than " + max + " bytes\",\"instance\":\""
+                + req.getRequestURI().replaceAll("[^A-Za-z0-9/_.-]", "") + "\"}").getBytes(StandardCharsets.UTF_8);
+        res.setStatus(413);
+        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        res.setContentLength(body.length);
+        res.getOutputStream().write(body);
     }
 
     private static final class Capped extends HttpServletRequestWrapper {

@@ -3,7 +3,10 @@ package io.boxd.api;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.catalina.Host;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
@@ -13,7 +16,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Errors raised by the servlet container before Spring MVC (bad URLs, for example) as problem+json too. */
+/**
+ * Errors raised by the servlet container outside Spring MVC as problem+json too: those that reach
+ * the web app (an exception a filter throws, a {@code sendError}) through this {@code /error}
+ * page; those Tomcat refuses before any web app sees them (a malformed URL, a bad request line or
+ * header) through {@link ProblemReportValve}, which replaces Tomcat's HTML error page.
+ */
 @RestController
 @Hidden
 class ProblemErrorController implements ErrorController {
@@ -29,6 +37,11 @@ class ProblemErrorController implements ErrorController {
             connector.setEncodedSolidusHandling("passthrough");
             connector.setEncodedReverseSolidusHandling("passthrough");
         };
+    }
+
+    @Bean
+    static WebServerFactoryCustomizer<TomcatServletWebServerFactory> containerErrorsAreProblems() {
+        return factory -> factory.addContextCustomizers(context -> ProblemReportValve.install((Host) context.getParent()));
     }
 
     @RequestMapping("/error")
@@ -47,7 +60,7 @@ class ProblemErrorController implements ErrorController {
         ProblemDetail pd = Problems.of(hs, Problems.kindFor(hs.value()), detail);
         Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         if (uri instanceof String u) {
-            pd.setInstance(java.net.URI.create(u.replaceAll("[^A-Za-z0-9/_.%-]", "")));
+            pd.setInstance(Problems.instance(u));
         }
         return ResponseEntity.status(hs).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
     }

@@ -12,8 +12,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -51,6 +53,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** The field name used when the body as a whole is at fault (missing, not JSON, wrong shape). */
     static final String BODY = "body";
+
+    private final long maxBody;
+
+    ProblemHandler(@Value("${boxd.api.max-body-bytes:65536}") long maxBody) {
+        this.maxBody = maxBody;
+    }
 
     @ExceptionHandler(BoxProblems.NotFound.class)
     ResponseEntity<ProblemDetail> notFound(BoxProblems.NotFound e) {
@@ -94,6 +102,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(BodyLimitFilter.TooLarge.class)
     ResponseEntity<ProblemDetail> tooLarge(BodyLimitFilter.TooLarge e) {
         return respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", e.getMessage()));
+    }
+
+    /**
+     * Tomcat's own parameter parsing failed: of a POSTed form, which Spring reads as parameters
+     * when a body is asked for (over {@code server.tomcat.max-http-form-post-size}, set to the
+     * cap: 413), or of a query string or form it cannot decode (400).
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> badParameters(InvalidParameterException e) {
+        if (e.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+            return respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", new BodyLimitFilter.TooLarge(maxBody).getMessage()));
+        }
+        return respond(Problems.invalid("malformed-request", List.of(new Violation("parameters",
+                "could not be parsed: check the percent-encoding of the query string or form"))));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -2,6 +2,7 @@ package io.boxd.api;
 
 import io.boxd.box.BoxProblems.Invalid.Violation;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
@@ -20,6 +21,39 @@ final class Problems {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setType(URI.create(PREFIX + kind));
         return pd;
+    }
+
+    /**
+     * A request path as a problem's {@code instance}, or null when there is none. What is already a
+     * valid URI path is kept as sent; anything else (a stray {@code %}, a space, a quote) is
+     * percent-encoded, so a malformed path cannot make the answer to it fail.
+     */
+    static URI instance(String path) {
+        if (path == null || path.isEmpty()) {
+            return null;
+        }
+        byte[] in = path.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(in.length);
+        for (int i = 0; i < in.length; i++) {
+            int b = in[i] & 0xff;
+            boolean escape = b == '%' && i + 2 < in.length && hex(in[i + 1]) && hex(in[i + 2]);
+            if (escape || b == '/' || b == '-' || b == '.' || b == '_' || b == '~'
+                    || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z')) {
+                out.append((char) b);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 15, 16)));
+            }
+        }
+        try {
+            return URI.create(out.toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean hex(byte b) {
+        return Character.digit(b, 16) >= 0;
     }
 
     /** A 400 whose {@code errors[]} name each offending field; the detail lists them all. */
