@@ -99,10 +99,14 @@ class BearerTokenFilter extends OncePerRequestFilter {
             return;
         }
         Actor.set(req, who.name());
+        boolean answered = false;
         try {
             chain.doFilter(req, res);
+            answered = true;
         } finally {
-            audit.info("{} {} {} by {}", res.getStatus(), method, printablePath(req), who.name());
+            // An exception that leaves the chain becomes a 500 (or another error) later, through
+            // /error; the response still says 200 here, and the audit line must not.
+            audit.info("{} {} {} by {}", answered ? Integer.toString(res.getStatus()) : "failed", method, printablePath(req), who.name());
         }
     }
 

@@ -71,6 +71,23 @@ class BearerTokenFilterTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aChangeThatThrowsIsAuditedAsFailedNotAs200(org.springframework.boot.test.system.CapturedOutput out) {
+        MockHttpServletRequest req = new MockHttpServletRequest("POST", "/v1/boxes/auditfail/kill");
+        req.addHeader("Authorization", "Bearer " + OP);
+        MockFilterChain chain = new MockFilterChain() {
+            @Override
+            public void doFilter(jakarta.servlet.ServletRequest r, jakarta.servlet.ServletResponse s) {
+                throw new IllegalStateException("boom");
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> filter.doFilter(req, new MockHttpServletResponse(), chain))
+                .hasMessage("boom");
+        assertThat(out.getOut() + out.getErr()).contains("failed POST /v1/boxes/auditfail/kill by admin")
+                .doesNotContain("200 POST /v1/boxes/auditfail/kill");
+    }
+
+    @Test
     void noTokenIs401ProblemWithAChallenge() throws Exception {
         Outcome o = send("GET", "/v1/boxes");
         assertThat(o.res().getStatus()).isEqualTo(401);
