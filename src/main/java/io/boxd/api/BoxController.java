@@ -12,7 +12,9 @@ import io.boxd.driver.SpawnedProcess;
 import io.boxd.limits.Limits;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -64,8 +66,12 @@ class BoxController {
     BoxPage list(@RequestParam(required = false) String state,
                  @RequestParam(required = false) List<String> label,
                  @RequestParam(defaultValue = "0") int page,
-                 @RequestParam(defaultValue = "50") int size) {
-        return boxes.list(state, label, page, size);
+                 @RequestParam(defaultValue = "50") int size,
+                 HttpServletRequest request) {
+        // The bound list only documents the parameter: a lone value is split on commas when it
+        // is bound, and label values may hold commas, so the raw values are used.
+        String[] raw = request.getParameterValues("label");
+        return boxes.list(state, raw == null ? null : Arrays.asList(raw), page, size);
     }
 
     @GetMapping("/{id}")

@@ -1,6 +1,7 @@
 package io.boxd.box;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ class BoxFinder {
         this.boxes = boxes;
     }
 
-    BoxPage find(BoxState state, Map<String, String> labels, int page, int size) {
+    /** A box has one value per key, so two pairs with one key and different values match nothing. */
+    BoxPage find(BoxState state, Collection<BoxLabel> labels, int page, int size) {
         StringBuilder where = new StringBuilder(" WHERE 1=1");
         Map<String, Object> params = new HashMap<>();
         if (state != null) {
@@ -29,12 +31,12 @@ class BoxFinder {
             params.put("state", state.name());
         }
         int i = 0;
-        for (Map.Entry<String, String> l : labels.entrySet()) {
+        for (BoxLabel l : labels) {
             where.append(" AND EXISTS (SELECT 1 FROM box_label l").append(i).append(" WHERE l").append(i)
                     .append(".box_id = b.id AND l").append(i).append(".label_key = :n").append(i)
                     .append(" AND l").append(i).append(".label_value = :v").append(i).append(")");
-            params.put("n" + i, l.getKey());
-            params.put("v" + i, l.getValue());
+            params.put("n" + i, l.name());
+            params.put("v" + i, l.value());
             i++;
         }
         Long total = jdbc.queryForObject("SELECT COUNT(*) FROM box b" + where, params, Long.class);

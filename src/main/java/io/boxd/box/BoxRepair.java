@@ -63,7 +63,7 @@ public class BoxRepair {
      * inotify already follows exits, so they only catch what slipped past it.
      */
     public Outcome repair(String id, BoxState claimed) {
-        if (claimed != null && claimed.live() && driver.exists(id)
+        if (claimed != null && claimed.live() && watcher.watching(id) && driver.exists(id)
                 && driver.populated(id) == (claimed == BoxState.RUNNING)) {
             return Outcome.NONE;
         }
@@ -81,6 +81,7 @@ public class BoxRepair {
         switch (rec.state) {
             case CREATING -> {
                 // The client never got its 201: roll back, as a failed create would have.
+                watcher.unwatch(id);
                 if (exists) {
                     driver.kill(id);
                     driver.remove(id);
@@ -108,6 +109,9 @@ public class BoxRepair {
             save(rec, BoxState.LOST, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept");
             return Outcome.LOST;
         }
+        // Under the lock: a delete unwatches, then removes, under it, and a watch made in
+        // between would outlive the box.
+        watcher.watchAndCheck(id);
         boolean populated = driver.populated(id);
         if (rec.state == BoxState.RUNNING && !populated) {
             service.noteCounters(id, driver.counters(id));
@@ -151,6 +155,7 @@ public class BoxRepair {
                 boxes.save(rec);
                 history.add(BoxEvent.of(id, "adopted-orphan", detail));
             });
+            watcher.watchAndCheck(id);
             out[0] = Outcome.ADOPTED;
         });
         return out[0];
@@ -159,6 +164,7 @@ public class BoxRepair {
     /**
      * Runs {@code reap} for an orphan cgroup if its id is free and still has no claiming record;
      * false when a request holds the id (a create in flight makes its record before its mkdir).
+     * A reap that removes the cgroup must also {@link ExitWatcher#unwatch} it.
      */
     public boolean reapOrphan(String id, Runnable reap) {
         boolean[] done = {false};

@@ -20,8 +20,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -90,8 +92,10 @@ public class BoxService {
             rec.updatedAt = rec.createdAt;
             rec.labelMap(r.labels());
             BoxRecord saved = insert(rec);
+            boolean made = false;
             try {
                 var placement = driver.create(id, limits);
+                made = true;
                 saved.cgroupPath = placement.cgroupPath();
                 saved.enforced = placement.enforced();
                 saved.state(BoxState.CREATED);
@@ -99,14 +103,38 @@ public class BoxService {
                 return view(saveWith(saved, BoxEvent.of(id, "created",
                         "cgroup " + placement.cgroupPath() + "; requested " + limits + "; enforced " + placement.enforced())));
             } catch (RuntimeException e) {
-                // Nothing is left behind: the driver rolled back its cgroup; drop the intent too.
-                tx.executeWithoutResult(s -> {
-                    history.deleteAll(id);
-                    boxes.deleteById(id);
-                });
+                rollBackCreate(id, made, e);
                 throw e;
             }
         });
+    }
+
+    /**
+     * Undoes a failed create. A failing driver.create rolled back its own cgroup; after it
+     * succeeded, the watch and the cgroup are boxd's to remove. If that removal fails, the
+     * CREATING record stays so that reconciliation finishes the rollback. Caller holds the lock.
+     */
+    private void rollBackCreate(String id, boolean made, RuntimeException cause) {
+        if (made) {
+            watcher.unwatch(id);
+            try {
+                driver.remove(id);
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+                log.warn("create of box {} failed and its cgroup could not be removed; reconcile will: {}", id, e.getMessage());
+                return;
+            }
+        }
+        try {
+            tx.executeWithoutResult(s -> {
+                history.deleteAll(id);
+                boxes.deleteById(id);
+            });
+        } catch (RuntimeException e) {
+            // The CREATING record without a cgroup is rolled back by reconciliation.
+            cause.addSuppressed(e);
+            log.warn("create of box {} failed and its record could not be dropped; reconcile will: {}", id, e.getMessage());
+        }
     }
 
     private BoxRecord insert(BoxRecord rec) {
@@ -136,7 +164,7 @@ public class BoxService {
 
     public static final int MAX_PAGE_SIZE = 500;
 
-    /** {@code label} entries are {@code key=value}; all must match. */
+    /** {@code label} entries are {@code key=value}, taken whole (a value may hold '=' or ','); all must match. */
     public BoxPage list(String state, List<String> label, int page, int size) {
         List<Invalid.Violation> bad = new ArrayList<>();
         BoxState st = null;
@@ -147,13 +175,14 @@ public class BoxService {
                 bad.add(new Invalid.Violation("state", "must be one of " + java.util.Arrays.toString(BoxState.values())));
             }
         }
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        // Pairs, not a map: env=a and env=b together must match nothing, as no box has both.
+        Set<BoxLabel> labels = new LinkedHashSet<>();
         for (String l : label == null ? List.<String>of() : label) {
             int eq = l.indexOf('=');
             if (eq <= 0) {
                 bad.add(new Invalid.Violation("label", "must be key=value, was '" + l + "'"));
             } else {
-                labels.put(l.substring(0, eq), l.substring(eq + 1));
+                labels.add(new BoxLabel(l.substring(0, eq), l.substring(eq + 1)));
             }
         }
         if (page < 0) {

@@ -14,12 +14,13 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -41,6 +42,12 @@ public class ExitWatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ExitWatcher.class);
     private static final Set<String> COUNTER_FILES = Set.of("memory.events", "pids.events");
     private static final List<String> PINNED = List.of("cgroup.events", "memory.events", "pids.events");
+    /** What a queued check looks at. */
+    private static final int POPULATED = 1;
+    private static final int COUNTERS = 2;
+    /** A check that finds its box locked retries after this, doubling up to RETRY_MAX_MS. */
+    private static final long RETRY_FIRST_MS = 50;
+    private static final long RETRY_MAX_MS = 1000;
 
     private final BoxDriver driver;
     private final BoxRepository boxes;
@@ -51,7 +58,10 @@ public class ExitWatcher implements SmartLifecycle {
     private final Map<WatchKey, String> ids = new ConcurrentHashMap<>();
     private final Map<String, WatchKey> keys = new ConcurrentHashMap<>();
     private final Map<String, List<FileChannel>> pinned = new ConcurrentHashMap<>();
-    private final ExecutorService handler = Executors.newSingleThreadExecutor(r -> {
+    /** Boxes with a check queued, and what it must look at. */
+    private final Map<String, Integer> queued = new ConcurrentHashMap<>();
+    private final AtomicBoolean checkAllQueued = new AtomicBoolean();
+    private final ScheduledThreadPoolExecutor handler = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "boxd-exit-handler");
         t.setDaemon(true);
         return t;
@@ -67,6 +77,7 @@ public class ExitWatcher implements SmartLifecycle {
         this.locks = locks;
         this.counters = counters;
         this.tx = tx;
+        handler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Follows a new box's cgroup directory; harmless if it is already followed or gone. */
@@ -103,7 +114,7 @@ public class ExitWatcher implements SmartLifecycle {
             return;
         }
         if (check) {
-            handler.execute(() -> handle(id, true, true));
+            queue(id, POPULATED | COUNTERS, 0, 0);
         }
     }
 
@@ -137,6 +148,11 @@ public class ExitWatcher implements SmartLifecycle {
         return keys.size();
     }
 
+    /** Whether boxd follows this box now. */
+    public boolean watching(String id) {
+        return keys.containsKey(id);
+    }
+
     private void run() {
         while (true) {
             WatchKey key;
@@ -145,42 +161,110 @@ public class ExitWatcher implements SmartLifecycle {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
-            String id = ids.get(key);
-            boolean populatedChanged = false;
-            boolean countersChanged = false;
-            for (WatchEvent<?> ev : key.pollEvents()) {
-                String name = String.valueOf(ev.context());
-                populatedChanged |= "cgroup.events".equals(name);
-                countersChanged |= COUNTER_FILES.contains(name);
+            onKey(key);
+        }
+    }
+
+    /** One signalled key: what changed is queued for the handler thread. */
+    void onKey(WatchKey key) {
+        String id = ids.get(key);
+        boolean populatedChanged = false;
+        boolean countersChanged = false;
+        boolean overflow = false;
+        for (WatchEvent<?> ev : key.pollEvents()) {
+            if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+                // Events were dropped (the kernel's queue or the key's list was full): any box may have changed.
+                overflow = true;
+                continue;
             }
-            if (!key.reset()) {
-                ids.remove(key);
-                if (id != null && keys.remove(id, key)) {
-                    closeAll(pinned.remove(id));
+            String name = String.valueOf(ev.context());
+            populatedChanged |= "cgroup.events".equals(name);
+            countersChanged |= COUNTER_FILES.contains(name);
+        }
+        if (!key.reset()) {
+            ids.remove(key);
+            if (id != null && keys.remove(id, key)) {
+                closeAll(pinned.remove(id));
+            }
+        }
+        if (overflow) {
+            checkAll();
+        }
+        if (id != null && (populatedChanged || countersChanged)) {
+            queue(id, (populatedChanged ? POPULATED : 0) | (countersChanged ? COUNTERS : 0), 0, 0);
+        }
+    }
+
+    /**
+     * Queues one full check of every watched box. A kernel overflow signals OVERFLOW on every
+     * key, so the keys that arrive before the sweep starts share it.
+     */
+    private void checkAll() {
+        if (checkAllQueued.compareAndSet(false, true)) {
+            submit(() -> {
+                checkAllQueued.set(false);
+                for (String id : keys.keySet()) {
+                    queue(id, POPULATED | COUNTERS, 0, 0);
                 }
-            }
-            if (id != null && (populatedChanged || countersChanged)) {
-                boolean p = populatedChanged;
-                boolean c = countersChanged;
-                handler.execute(() -> handle(id, p, c));
-            }
+            }, 0);
+        }
+    }
+
+    /**
+     * Queues a check of {@code id}; a box has at most one check queued, which absorbs later
+     * requests for it, so a burst of events or retries costs one check.
+     */
+    private void queue(String id, int what, long delayMs, int attempt) {
+        boolean[] first = {false};
+        queued.compute(id, (k, v) -> {
+            first[0] = v == null;
+            return v == null ? what : v | what;
+        });
+        if (first[0]) {
+            submit(() -> {
+                Integer now = queued.remove(id);
+                if (now != null) {
+                    check(id, now, attempt);
+                }
+            }, delayMs);
+        }
+    }
+
+    private void submit(Runnable task, long delayMs) {
+        try {
+            handler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // boxd is stopping; the startup reconcile looks again
+        }
+    }
+
+    /**
+     * Runs on the single handler thread, so it must not wait for a box's lock (a stop with a
+     * long grace holds it): a busy box is queued again, with backoff, while it is watched. The
+     * retries end when the request does; requests hold a box for a bounded time.
+     */
+    private void check(String id, int what, int attempt) {
+        if (!handle(id, (what & POPULATED) != 0, (what & COUNTERS) != 0) && keys.containsKey(id)) {
+            long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt, 10));
+            queue(id, what, delay, attempt + 1);
         }
     }
 
     /**
      * Only what changed is read: the counters when their files changed, and the record only when
-     * the box has just become empty (a box that gained processes needs nothing).
+     * the box has just become empty (a box that gained processes needs nothing). False when the
+     * box was locked, so nothing was done.
      */
-    private void handle(String id, boolean populatedChanged, boolean countersChanged) {
+    private boolean handle(String id, boolean populatedChanged, boolean countersChanged) {
         try {
             boolean emptied = populatedChanged && !driver.populated(id);
             if (!emptied && !countersChanged) {
-                return;
+                return true;
             }
-            locks.with(id, Duration.ofSeconds(30), () -> {
+            return locks.tryWith(id, () -> {
                 BoxRecord rec = boxes.findById(id).orElse(null);
                 if (rec == null || !rec.state.live() || !driver.exists(id)) {
-                    return null;
+                    return;
                 }
                 if (countersChanged || (emptied && rec.state == BoxState.RUNNING)) {
                     counters.note(id, driver.counters(id));
@@ -193,10 +277,10 @@ public class ExitWatcher implements SmartLifecycle {
                         history.add(BoxEvent.of(id, "exited", "cgroup.events: populated 0"));
                     });
                 }
-                return null;
             });
         } catch (RuntimeException e) {
             log.warn("exit handling for box {} failed: {}", id, e.getMessage());
+            return true;
         }
     }
 

@@ -110,9 +110,6 @@ public class Reconciler {
                         case NONE, ADOPTED -> { }
                         default -> repaired.incrementAndGet();
                     }
-                    if (o != Outcome.BUSY && driver.exists(id)) {
-                        watcher.watchAndCheck(id);
-                    }
                 }));
             }
             boolean reap = props.orphans() == ReconcileProperties.OrphanPolicy.REAP;
@@ -158,7 +155,6 @@ public class Reconciler {
             Outcome o = repair.adoptOrphan(id, "orphan cgroup " + path + " with pids " + pids);
             if (o == Outcome.ADOPTED) {
                 adopted.incrementAndGet();
-                watcher.watchAndCheck(id);
                 orphans.add(new ReconcileReport.Orphan(path, pids, "adopted"));
             } else if (o == Outcome.BUSY) {
                 busy.incrementAndGet();
@@ -197,6 +193,8 @@ public class Reconciler {
                               AtomicInteger busy) {
         boolean done = repair.reapOrphan(id, () -> {
             driver.kill(id);
+            // On cgroupfs a watch outlives the rmdir, pinning the inode.
+            watcher.unwatch(id);
             driver.remove(id);
         });
         if (done) {

@@ -458,6 +458,31 @@ class BoxLifecycleApiTest {
     }
 
     @Test
+    void labelFilterTakesEachValueWholeCommasIncludedAndARepeatedKeyMustMatchEveryValue() {
+        String key = unique("k");
+        List<String> ids = new ArrayList<>();
+        for (String labels : List.of("\"" + key + "\":\"a,b\"", "\"" + key + "\":\"a\",\"b\":\"c\"", "\"" + key + "\":\"a,b=c\"")) {
+            String id = unique("lv");
+            ids.add(id);
+            Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"},\"labels\":{" + labels + "}}");
+            assertThat(r.status()).as("%s", r).isEqualTo(201);
+        }
+        assertThat(listed("label=" + key + "=a,b")).as("a value with a comma").containsExactly(ids.get(0));
+        assertThat(listed("label=" + key + "=a,b=c")).as("one value, not %s=a and b=c", key).containsExactly(ids.get(2));
+        assertThat(listed("label=" + key + "=a")).containsExactly(ids.get(1));
+        assertThat(listed("label=" + key + "=a&label=" + key + "=a")).as("the same pair twice").containsExactly(ids.get(1));
+        assertThat(listed("label=" + key + "=a&label=" + key + "=a,b")).as("no box has two values for one key").isEmpty();
+        assertThat(listed("label=" + key + "=a,b&label=" + key + "=a")).isEmpty();
+    }
+
+    private List<String> listed(String query) {
+        Reply r = http.get("/v1/boxes?" + query);
+        assertThat(r.status()).as("%s: %s", query, r).isEqualTo(200);
+        assertThat(r.json().path("total").asLong()).as("%s: %s", query, r).isEqualTo(r.json().path("items").size());
+        return r.json().path("items").valueStream().map(b -> b.path("id").asString()).toList();
+    }
+
+    @Test
     void hostShowsTheRealMountBaseAndControllers() throws Exception {
         Reply r = http.get("/v1/host");
         assertThat(r.status()).isEqualTo(200);
