@@ -51,6 +51,18 @@ class SecurityConfig {
     }
 
     static Tokens tokens(SecurityProperties props, Environment env) {
+        // Actuator on a port of its own runs in a child context that this filter does not guard:
+        // health with its details and info would answer anyone.
+        Integer mgmt = env.getProperty("management.server.port", Integer.class);
+        Integer server = env.getProperty("server.port", Integer.class);
+        // Spring Boot's own rule (ManagementPortType): negative disables it, an equal non-zero port shares.
+        boolean separate = mgmt != null && mgmt >= 0 && !(mgmt != 0 && mgmt.equals(server == null ? 8080 : server));
+        if (separate) {
+            throw new SecurityConfigException("management.server.port=" + mgmt + " would serve actuator on a "
+                    + "second port, which boxd's token check does not guard",
+                    "Remove management.server.port: actuator then shares the API's port and its token check "
+                            + "(liveness and readiness stay public for probes).");
+        }
         Tokens tokens = Tokens.load(props.tokens(), tokensVariable(env), props.tokensFile());
         if (tokens.size() == 0) {
             throw new SecurityConfigException("no token is configured, and every API request needs one "

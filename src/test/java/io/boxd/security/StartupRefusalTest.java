@@ -78,6 +78,14 @@ class StartupRefusalTest {
     }
 
     @Test
+    void aSeparateManagementPortIsRefusedBecauseNoTokenGuardsIt(CapturedOutput out) {
+        SecurityConfigException e = cause(start("--boxd.security.mode=tokens",
+                "--boxd.security.tokens=admin:0123456789abcdef-mgmt:operator", "--management.server.port=0"));
+        assertThat(e.getMessage()).contains("management.server.port=0");
+        assertThat(out.getOut() + out.getErr()).contains("Remove management.server.port");
+    }
+
+    @Test
     void insecureModeRefusesANonLoopbackAddress(CapturedOutput out) {
         SecurityConfigException e = cause(start("--boxd.security.mode=insecure-loopback-only", "--server.address=0.0.0.0"));
         assertThat(e.getMessage()).contains("server.address=0.0.0.0");
