@@ -60,9 +60,11 @@ public final class Spawner {
     /**
      * The last stage, under the target's uid and inside the box: reads the request's working
      * directory and environment from stdin ({@link #release}), then execs the target. Its own
-     * environment is {@link #wrapperEnvironment}; the {@code cat} it runs reads only the pipe.
+     * environment is {@link #wrapperEnvironment}. Shell builtins only: a {@code cat} would be a
+     * second process in the box for a moment, seen by a GET processes right after the spawn.
      */
-    static final String TARGET_STAGE = "exec 2>&1; eval \"$(cat)\" || exit 127; exec \"$@\" </dev/null";
+    static final String TARGET_STAGE = "exec 2>&1; s=; while IFS= read -r l; do s=\"$s$l\n\"; done;"
+            + " eval \"$s\" || exit 127; exec \"$@\" </dev/null";
 
     private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
