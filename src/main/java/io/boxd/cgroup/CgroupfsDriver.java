@@ -144,8 +144,7 @@ public class CgroupfsDriver implements BoxDriver {
             List<Missing> absent = new ArrayList<>();
             for (LimitPlan.Write w : writes) {
                 if (!w.unlimited() && !fs.fileExists(rel, w.file())) {
-                    absent.add(new Missing(w.field(), w.controller(), fs.resolve(rel).resolve(w.file()) + " (no such file)",
-                            "this kernel does not offer " + w.file() + " here"));
+                    absent.add(noSuchFile(rel, w));
                 }
             }
             if (!absent.isEmpty()) {
@@ -186,6 +185,11 @@ public class CgroupfsDriver implements BoxDriver {
      * others cannot exist there). In strict mode a planned file that will not take its value
      * fails the call; in best-effort mode it is skipped and the read-back tells.
      */
+    private Missing noSuchFile(String rel, LimitPlan.Write w) {
+        return new Missing(w.field(), w.controller(), fs.resolve(rel).resolve(w.file()) + " (no such file)",
+                "this kernel does not offer " + w.file() + " here");
+    }
+
     private Limits write(String rel, List<LimitPlan.Write> writes, Controllers ctl) {
         List<Missing> failed = new ArrayList<>();
         for (LimitPlan.Write w : writes) {
@@ -199,8 +203,7 @@ public class CgroupfsDriver implements BoxDriver {
                     if (w.unlimited()) {
                         continue;
                     }
-                    failed.add(new Missing(w.field(), w.controller(), e.file().toString() + " (no such file)",
-                            "this kernel does not offer " + w.file() + " here"));
+                    failed.add(noSuchFile(rel, w));
                 } else if (enforcement == Enforcement.STRICT) {
                     throw e;
                 }

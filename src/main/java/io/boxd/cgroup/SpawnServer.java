@@ -70,7 +70,7 @@ final class SpawnServer {
      * why not; then the child is killed before it runs anything.
      */
     synchronized int spawn(String boxId, Path cgroupProcs, SpawnSpec spec, IntFunction<String> check) {
-        byte[] request = request(cgroupProcs, spec, env(spec, boxId));
+        byte[] request = request(cgroupProcs, spec, Spawner.environment(spec, boxId));
         try {
             Files.createDirectories(spec.logFile().getParent());
         } catch (IOException e) {
@@ -145,11 +145,6 @@ final class SpawnServer {
         return c == -1 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 
-    static Map<String, String> env(SpawnSpec spec, String boxId) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        Spawner.environment(env, spec, boxId);
-        return env;
-    }
 
     /** {@code <length>\n} then procs, log, cwd, uid, gid, argc, argv..., K=V... joined by NUL. */
     static byte[] request(Path cgroupProcs, SpawnSpec spec, Map<String, String> env) {

@@ -156,9 +156,7 @@ public final class Spawner {
             script.append("cd -- ").append(quote(spec.cwd().toString())).append(" || exit 127\n");
         }
         script.append("unset OLDPWD PWD\n");
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        environment(env, spec, boxId);
-        env.forEach((k, v) -> {
+        environment(spec, boxId).forEach((k, v) -> {
             if (!ENV_NAME.matcher(k).matches()) {
                 throw new SpawnFailedException("environment name is not a plain identifier: " + k);
             }
@@ -172,6 +170,13 @@ public final class Spawner {
             throw new SpawnFailedException("NUL in a spawn path or environment value");
         }
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** {@link #environment(Map, SpawnSpec, String)} as a new map, in the request's order. */
+    static Map<String, String> environment(SpawnSpec spec, String boxId) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        environment(env, spec, boxId);
+        return env;
     }
 
     /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
