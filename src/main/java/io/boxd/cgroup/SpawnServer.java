@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 
 /**
  * One long-lived perl process ({@code spawn-server.pl}, perl-base only) that forks box processes.
@@ -23,8 +22,8 @@ import java.util.function.IntFunction;
  * wrapper costs execs of jspawnhelper, sh and setpriv (about 2.8 ms of CPU on the bench host,
  * against 0.6 ms for the target alone). The child is born in the cgroup (clone3 with
  * CLONE_INTO_CGROUP) where the kernel allows, else it writes {@code cgroup.procs} itself. The
- * handshake is the wrapper's: the child, inside the cgroup, says "placed", and runs nothing
- * until boxd has checked {@code /proc/<pid>/cgroup} and said "go". One request at a time
+ * server checks {@code /proc/<pid>/cgroup} against the box's cgroup while the child waits, and
+ * only then lets it exec; so a spawn is one message each way. One request at a time
  * ({@link SpawnServers} runs a few); a server that dies or hangs is killed and started again on
  * its next spawn.
  */
@@ -65,52 +64,40 @@ final class SpawnServer {
     }
 
     /**
-     * Spawns {@code spec} into the cgroup whose {@code cgroup.procs} is given. {@code check}
-     * gets the pid while the child waits and returns null when it is in the right cgroup, or
-     * why not; then the child is killed before it runs anything.
+     * Spawns {@code spec} into the cgroup whose {@code cgroup.procs} is given and returns the
+     * pid, once {@code /proc/<pid>/cgroup} said {@code expectedCgroup} and the target was exec'd.
+     * A child found anywhere else is killed before it runs anything.
      */
-    synchronized int spawn(String boxId, Path cgroupProcs, SpawnSpec spec, IntFunction<String> check) {
-        byte[] request = request(cgroupProcs, spec, Spawner.environment(spec, boxId));
+    synchronized int spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
+        byte[] request = request(cgroupProcs, expectedCgroup, spec, Spawner.environment(spec, boxId));
         try {
             Files.createDirectories(spec.logFile().getParent());
         } catch (IOException e) {
             throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
         }
-        int pid = 0;
-        boolean released = false;
+        String said;
         try {
             ensureRunning();
             to.write(request);
             to.flush();
-            String placed = awaitLine();
-            if (!placed.startsWith("placed ")) {
-                throw failed(placed, cgroupProcs.getParent().toString());
-            }
-            pid = Integer.parseInt(placed.substring("placed ".length()));
-            String wrong = check.apply(pid);
-            if (wrong != null) {
-                to.write("abort\n".getBytes(StandardCharsets.US_ASCII));
-                to.flush();
-                awaitLine();
-                throw new SpawnFailedException(wrong + "; killed it before it ran the target");
-            }
-            to.write("go\n".getBytes(StandardCharsets.US_ASCII));
-            to.flush();
-            released = true;
-            String result = awaitLine();
-            if (!"ok".equals(result)) {
-                throw failed(result, cgroupProcs.getParent().toString());
-            }
-            return pid;
-        } catch (IOException | UncheckedIOException | NumberFormatException e) {
-            // The server died or hung mid-request: never leave a child that may or may not run.
+            said = awaitLine();
+        } catch (IOException | UncheckedIOException e) {
+            // The server died or hung mid-request. A child it had not released exits when the
+            // server's end of its pipe closes; one it had released runs inside the box, where
+            // kill and delete reach it.
             kill();
-            if (pid > 0) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            throw new SpawnFailedException("the spawn server failed" + (released ? " after releasing pid " + pid + " (killed it)" : "")
-                    + ": " + e.getMessage() + "; the target was not left running", e);
+            throw new SpawnFailedException("the spawn server failed: " + e.getMessage()
+                    + "; no target was started, or one started inside " + expectedCgroup, e);
         }
+        if (said.startsWith("ok ")) {
+            try {
+                return Integer.parseInt(said.substring("ok ".length()));
+            } catch (NumberFormatException e) {
+                kill();
+                throw new SpawnFailedException("the spawn server said " + said, e);
+            }
+        }
+        throw failed(said, cgroupProcs.getParent().toString());
     }
 
     /** "failed <exit code> <why>": the child's own words (attach failures start "could not join"). */
@@ -146,10 +133,11 @@ final class SpawnServer {
     }
 
 
-    /** {@code <length>\n} then procs, log, cwd, uid, gid, argc, argv..., K=V... joined by NUL. */
-    static byte[] request(Path cgroupProcs, SpawnSpec spec, Map<String, String> env) {
+    /** {@code <length>\n} then procs, cgroup, log, cwd, uid, gid, argc, argv..., K=V... joined by NUL. */
+    static byte[] request(Path cgroupProcs, String expectedCgroup, SpawnSpec spec, Map<String, String> env) {
         List<String> f = new ArrayList<>();
         f.add(cgroupProcs.toString());
+        f.add(expectedCgroup);
         f.add(spec.logFile().toString());
         f.add(spec.cwd() == null ? "" : spec.cwd().toString());
         f.add(spec.uid() == null ? "" : spec.uid().toString());

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +61,10 @@ final class SpawnServers {
     }
 
     /** See {@link SpawnServer#spawn}. */
-    int spawn(String boxId, Path cgroupProcs, SpawnSpec spec, IntFunction<String> check) {
+    int spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
         SpawnServer s = acquire();
         try {
-            return s.spawn(boxId, cgroupProcs, spec, check);
+            return s.spawn(boxId, cgroupProcs, expectedCgroup, spec);
         } finally {
             release(s);
         }

@@ -192,7 +192,7 @@ public final class Spawner {
     SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
         if (servers.isPresent()) {
             Instant startedAt = Instant.now();
-            int pid = servers.get().spawn(boxId, cgroupProcs, spec, p -> misplaced(p, expectedCgroup));
+            int pid = servers.get().spawn(boxId, cgroupProcs, expectedCgroup, spec);
             return new SpawnedProcess(pid, List.copyOf(spec.argv()), startedAt);
         }
         ProcessBuilder pb = builder(command(cgroupProcs, spec), spec, boxId).redirectError(ProcessBuilder.Redirect.PIPE);

@@ -7,7 +7,8 @@
  * limits, spawn with no escape window, kill with {@code cgroup.kill}, and remove with bounded
  * EBUSY retries. {@link io.boxd.cgroup.Spawner} starts box processes through long-lived perl
  * spawn servers ({@code spawn-server.pl}) or, without perl, a {@code /bin/sh} wrapper: either way
- * the child writes itself into {@code cgroup.procs} and runs nothing until boxd has checked
+ * the child is born in the box's cgroup or writes itself into {@code cgroup.procs}, and runs
+ * nothing until boxd (the server, or {@code Spawner} for the wrapper) has checked
  * {@code /proc/<pid>/cgroup}.
  */
 package io.boxd.cgroup;

@@ -1,13 +1,14 @@
 # boxd's spawn server: one long-lived process that forks box processes, so a spawn costs one
 # fork of a small process (born in the box's cgroup where the kernel can) and one exec of the
 # target, instead of execs of jspawnhelper, sh and setpriv. Only perl-base is used (Essential
-# on Debian and Ubuntu). Protocol on stdin/stdout:
-#   boxd:   <length>\n<fields joined by NUL>   procs, log, cwd, uid, gid, argc, argv..., env K=V...
-#   server: placed <pid>                       the child is in the cgroup and waits
-#           failed <code> <why>                nothing ran
-#   boxd:   go | abort                         after boxd checked /proc/<pid>/cgroup
-#   server: ok | failed <code> <why> | aborted
-# A child never runs the target unless it joined the cgroup and boxd said go. The server exits
+# on Debian and Ubuntu). Protocol on stdin/stdout, one exchange per spawn:
+#   boxd:   <length>\n<fields joined by NUL>   procs, cgroup, log, cwd, uid, gid, argc, argv..., env K=V...
+#   server: ok <pid>                           the child was in <cgroup> by /proc/<pid>/cgroup,
+#                                              then it exec'd the target
+#           failed <code> <why>                the target did not run
+# A child never runs the target unless /proc/<pid>/cgroup names the box's cgroup: the server
+# checks that itself while the child waits, so boxd and the server trade one message each way
+# (each wake-up of a waiting process costs tens of microseconds on a small VM). The server exits
 # when boxd closes its stdin; box processes live on, as they would if boxd had forked them.
 use strict;
 use warnings;
@@ -97,51 +98,76 @@ sub new_child {
     return (fork(), 0);
 }
 
+# The unified ("0::") line of /proc/<pid>/cgroup, or undef.
+sub cgroup_of {
+    my ($pid) = @_;
+    open(my $fh, '<', "/proc/$pid/cgroup") or return undef;
+    my $all = slurp($fh);
+    close $fh;
+    return $all =~ /^0::(.*)$/m ? $1 : undef;
+}
+
+# One spawn: "ok <pid>" or "failed <code> <why>".
+sub spawn_one {
+    my ($procs, $cgroup, $child_args) = @_;
+    for my $may_clone (1, 0) {
+        my ($st_r, $st_w, $go_r, $go_w);
+        pipe($st_r, $st_w) && pipe($go_r, $go_w) or return "failed 0 pipe: $!";
+        my ($pid, $inside) = new_child($procs, $may_clone);
+        return "failed 0 fork: $!" unless defined $pid;
+        if ($pid == 0) {
+            close $st_r; close $go_w;
+            child($st_w, $go_r, $inside ? undef : $procs, @$child_args);
+        }
+        close $st_w; close $go_r;
+        # A forked child moves itself: wait until it says so. One born inside is checked at
+        # once, while it sets up its log; its "placed" is read with the rest below.
+        my $said = '';
+        unless ($inside) {
+            $said = message($st_r);
+            if (!defined $said || $said ne 'placed') {
+                close $go_w; close $st_r;
+                return "failed " . ($said // "0 exited before it was placed");
+            }
+            $said = "placed\n";
+        }
+        my $where = cgroup_of($pid);
+        if (!defined $where || $where ne $cgroup) {
+            kill 'KILL', $pid;
+            close $go_w;
+            $said .= slurp($st_r);
+            close $st_r;
+            # Born inside and dead before a word. Linux 6.18 (at least) SIGKILLs every child
+            # cloned into a cgroup that was ever written cgroup.kill: it compares the cgroup's
+            # kill count with the parent's cgroup's. Such a child ran no code of its own; fork
+            # and migrate.
+            next if $inside && $said eq '';
+            return "failed $said" unless $said =~ /^placed\n/;   # it failed first, in its own words
+            return "failed 125 pid $pid is in " . ($where // 'no cgroup') . ", not $cgroup; killed it before it ran the target";
+        }
+        {
+            local $SIG{PIPE} = 'IGNORE';   # a child that died early: seen below, not fatal here
+            syswrite($go_w, "g");
+        }
+        close $go_w;
+        $said .= slurp($st_r);   # end of file: the exec closed the pipe, so the target runs
+        close $st_r;
+        next if $inside && $said eq '';   # the same early death, seen only now
+        return "failed 0 exited before it was placed" if $said eq '';
+        return "failed $said" unless $said =~ s/^placed\n//;
+        return $said eq '' ? "ok $pid" : "failed $said";
+    }
+    return "failed 0 exited before it was placed";
+}
+
 while (defined(my $len = line_in())) {
     exit 0 unless $len =~ /^\d{1,8}$/;
     my $payload = read_in($len);
     exit 0 unless defined $payload;
     my @f = split /\0/, $payload, -1;
-    my ($procs, $log, $cwd, $uid, $gid, $argc) = splice(@f, 0, 6);
+    my ($procs, $cgroup, $log, $cwd, $uid, $gid, $argc) = splice(@f, 0, 7);
     my @argv = splice(@f, 0, $argc);
-    my @env = @f;
-    my ($pid, $st_r, $go_w, $said);
-    for my $may_clone (1, 0) {
-        my ($st_w, $go_r);
-        unless (pipe($st_r, $st_w) && pipe($go_r, $go_w)) { $said = "0 pipe: $!"; last; }
-        ($pid, my $inside) = new_child($procs, $may_clone);
-        unless (defined $pid) { $said = "0 fork: $!"; last; }
-        if ($pid == 0) {
-            close $st_r; close $go_w;
-            child($st_w, $go_r, $inside ? undef : $procs, $log, $cwd, $uid, $gid, \@argv, \@env);
-        }
-        close $st_w; close $go_r;
-        $said = message($st_r);
-        last if defined $said || !$inside;
-        # Born inside and dead before a word. Linux 6.18 (at least) SIGKILLs every child cloned
-        # into a cgroup that was ever written cgroup.kill: it compares the cgroup's kill count
-        # with the parent's cgroup's. Such a child ran no code of its own; fork and migrate.
-        close $go_w; close $st_r;
-    }
-    if (!defined $said || $said ne 'placed') {
-        reply(defined $said ? "failed $said" : "failed 0 exited before it was placed");
-        close $go_w if $go_w; close $st_r if $st_r;
-        next;
-    }
-    reply("placed $pid");
-    my $cmd = line_in() // '';
-    if ($cmd ne 'go') {
-        kill 'KILL', $pid;
-        close $go_w; close $st_r;
-        reply("aborted");
-        exit 0 if $cmd eq '';
-        next;
-    }
-    syswrite($go_w, "g");
-    close $go_w;
-    my $rest = slurp($st_r);   # end of file: the exec closed the pipe, so the target runs
-    close $st_r;
-    reply($rest eq '' ? "ok" : "failed $rest");
+    reply(spawn_one($procs, $cgroup, [$log, $cwd, $uid, $gid, \@argv, \@f]));
 }
 exit 0;
 

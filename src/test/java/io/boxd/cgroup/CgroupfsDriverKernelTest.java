@@ -399,6 +399,29 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
+    void spawnServerKillsAChildThatProcCgroupPlacesElsewhereBeforeItRunsTheTarget() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(spawnServer(), "the shell wrapper's check is Spawner's own");
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("here", Limits.NONE);
+        d.create("there", Limits.NONE);
+        Path marker = tmp.resolve("ran");
+        // The child is born in "here", but the server is told to expect "there".
+        assertThatThrownBy(() -> d.spawner().spawn("there", fs.resolve(base + "/here/cgroup.procs"), "/" + base + "/there",
+                spec("touch", marker.toString())))
+                .isInstanceOf(SpawnFailedException.class)
+                .hasMessageContaining("is in /" + base + "/here, not /" + base + "/there")
+                .hasMessageContaining("killed it before it ran the target");
+        for (int i = 0; i < 400 && d.populated("here"); i++) {
+            Thread.sleep(5);
+        }
+        assertThat(d.populated("here")).as("the misplaced child is gone").isFalse();
+        assertThat(marker).doesNotExist();
+        var ok = d.spawn("here", spec("sleep", "300"));
+        pids.add(ok.pid());
+        assertThat(cgroupOf(ok.pid())).as("the server still serves").isEqualTo("/" + base + "/here");
+    }
+
+    @Test
     void spawnServerIsStartedAgainAfterItDiesAndBoxProcessesOutliveIt() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(spawnServer());
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
