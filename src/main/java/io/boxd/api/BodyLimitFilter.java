@@ -8,11 +8,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -44,7 +44,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {
         if (req.getContentLengthLong() > max) {
-            // Refused before reading a byte; written by hand because MVC never sees this request.
+            // Refused before reading a byte, so MVC never sees this request.
             refuse(req, res);
             return;
         }
@@ -61,14 +61,9 @@ class BodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        // Bytes, not a Writer, so the container does not append a charset to problem+json.
-        byte[] body = ("{\"type\":\"" + Problems.PREFIX + "body-too-large\",\"title\":\"Content Too Large\","
-                + "\"status\":413,\"detail\":\"the request body is larger than " + max + " bytes\",\"instance\":\""
-                + req.getRequestURI().replaceAll("[^A-Za-z0-9/_.-]", "") + "\"}").getBytes(StandardCharsets.UTF_8);
-        res.setStatus(413);
-        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        res.setContentLength(body.length);
-        res.getOutputStream().write(body);
+        ProblemDetail pd = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", new TooLarge(max).getMessage());
+        pd.setInstance(Problems.instance(req.getRequestURI()));
+        ProblemWriter.write(res, pd);
     }
 
     private static final class Capped extends HttpServletRequestWrapper {

@@ -2,6 +2,7 @@ package io.boxd.api;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Host;
 import org.apache.catalina.Lifecycle;
@@ -13,7 +14,8 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 
 /**
  * The Host's error report valve: answers what Tomcat refuses before any web app runs (a malformed
@@ -56,14 +58,12 @@ final class ProblemReportValve extends ErrorReportValve {
         if (!io.get()) {
             return;
         }
-        String body = body(status);
         try {
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setContentLength(body.length());
+            byte[] body = ProblemWriter.prepare(response, problem(status));
             // The reporter writes even when the app already took the stream or the writer; the body is ASCII.
             Writer w = response.getReporter();
             if (w != null) {
-                w.write(body);
+                w.write(new String(body, StandardCharsets.US_ASCII));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException gone) {
@@ -71,7 +71,8 @@ final class ProblemReportValve extends ErrorReportValve {
         }
     }
 
-    static String body(int status) {
+    /** The status only, and no instance: nothing of a request Tomcat could not parse is echoed. */
+    static ProblemDetail problem(int status) {
         HttpStatus hs = HttpStatus.resolve(status);
         String title = hs == null ? "HTTP " + status : hs.getReasonPhrase();
         String detail = switch (status) {
@@ -80,7 +81,8 @@ final class ProblemReportValve extends ErrorReportValve {
             case 500 -> "internal error";
             default -> "the server answered " + status + " " + title;
         };
-        return "{\"type\":\"" + Problems.PREFIX + Problems.kindFor(status) + "\",\"title\":\"" + title
-                + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
+        ProblemDetail pd = Problems.of(HttpStatusCode.valueOf(status), Problems.kindFor(status), detail);
+        pd.setTitle(title);
+        return pd;
     }
 }

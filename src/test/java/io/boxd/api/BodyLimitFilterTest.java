@@ -2,6 +2,7 @@ package io.boxd.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import jakarta.servlet.FilterChain;
 import java.util.Arrays;
@@ -47,6 +48,23 @@ class BodyLimitFilterTest {
         JsonNode json = Http.JSON.readTree(res.getContentAsString());
         assertThat(json.path("type").asString()).isEqualTo("urn:boxd:problem:body-too-large");
         assertThat(json.path("status").asInt()).isEqualTo(413);
+    }
+
+    @Test
+    void declaredLengthOverTheCapIsRefusedBeforeTheChainRuns() throws Exception {
+        MockHttpServletRequest req = new MockHttpServletRequest("POST", "/v1/boxes/a b");
+        req.setContent(new byte[CAP + 1]);
+        MockHttpServletResponse res = new MockHttpServletResponse();
+        new BodyLimitFilter(CAP).doFilter(req, res, (rq, rs) -> fail("the chain ran"));
+        assertThat(res.getStatus()).isEqualTo(413);
+        assertThat(res.getContentType()).isEqualTo("application/problem+json");
+        assertThat(res.getContentLength()).isEqualTo(res.getContentAsByteArray().length);
+        JsonNode json = Http.JSON.readTree(res.getContentAsByteArray());
+        assertThat(json.path("type").asString()).isEqualTo("urn:boxd:problem:body-too-large");
+        assertThat(json.path("title").asString()).isEqualTo("Content Too Large");
+        assertThat(json.path("status").asInt()).isEqualTo(413);
+        assertThat(json.path("detail").asString()).isEqualTo("the request body is larger than " + CAP + " bytes");
+        assertThat(json.path("instance").asString()).as("encoded as MVC's problems are").isEqualTo("/v1/boxes/a%20b");
     }
 
     @Test
