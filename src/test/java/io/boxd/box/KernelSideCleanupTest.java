@@ -9,10 +9,9 @@ import io.boxd.limits.LimitValue;
 import io.boxd.limits.Limits;
 import io.boxd.reconcile.Reconciler;
 import io.boxd.testkit.Kernel;
-import java.io.IOException;
+import io.boxd.testkit.Scratch;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -24,7 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +35,10 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestContext;
-import org.springframework.test.context.TestExecutionListener;
 import org.springframework.test.context.TestExecutionListeners;
 import org.springframework.util.ClassUtils;
 
@@ -54,51 +48,19 @@ import org.springframework.util.ClassUtils;
  * proxy through which a test can fail or pause one call for one box.
  */
 @SpringBootTest
-@TestExecutionListeners(listeners = KernelSideCleanupTest.CleanUp.class, mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
+@TestExecutionListeners(listeners = Scratch.CleanUp.class, mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 class KernelSideCleanupTest {
 
-    private static final String BASE = "boxd-cleanup-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final Path BASE_DIR = Kernel.mount().resolve(BASE);
-    private static final Path DATA;
+    private static final Scratch SCRATCH = Scratch.create("cleanup");
+    private static final Path BASE_DIR = SCRATCH.baseDir;
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Limits UNLIMITED_PIDS = new Limits(null, null, null, null, null, LimitValue.UNLIMITED);
 
-    static {
-        try {
-            DATA = Files.createTempDirectory("boxd-cleanup-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("boxd.cgroup.base", () -> BASE);
-        r.add("boxd.data-dir", DATA::toString);
-        r.add("boxd.driver", () -> "cgroupfs");
+        SCRATCH.register(r);
         // Only the test's own passes and inotify may change a box.
         r.add("boxd.reconcile.interval", () -> "0");
-    }
-
-    /** Closes boxd first, then removes what is left under the base and the data dir, and fails if anything survives. */
-    static final class CleanUp implements TestExecutionListener, Ordered {
-        @Override
-        public void afterTestClass(TestContext ctx) {
-            try {
-                ctx.markApplicationContextDirty(HierarchyMode.EXHAUSTIVE);
-            } finally {
-                Kernel.killAndRemove(BASE_DIR);
-                Kernel.deleteTree(DATA);
-            }
-            assertThat(BASE_DIR).doesNotExist();
-            assertThat(DATA).doesNotExist();
-            assertThat(Kernel.processesUnder(BASE)).isEmpty();
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE;
-        }
     }
 
     /** Called around every driver call that names a box; a test sets one and clears it after. */

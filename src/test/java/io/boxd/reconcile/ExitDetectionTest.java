@@ -1,17 +1,15 @@
 package io.boxd.reconcile;
 
 import io.boxd.testkit.Kernel;
+import io.boxd.testkit.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,10 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
-import org.springframework.core.Ordered;
-import org.springframework.test.context.TestContext;
-import org.springframework.test.context.TestExecutionListener;
 import org.springframework.test.context.TestExecutionListeners;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,54 +31,18 @@ import tools.jackson.databind.JsonNode;
  * per box under racing requests, against the real server and the real kernel.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestExecutionListeners(listeners = ExitDetectionTest.CleanUp.class, mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
+@TestExecutionListeners(listeners = Scratch.CleanUp.class, mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
 class ExitDetectionTest {
 
-    private static final String BASE = "boxd-exit-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final Path BASE_DIR = Kernel.mount().resolve(BASE);
-    private static final Path DATA;
+    private static final Scratch SCRATCH = Scratch.create("exit");
+    private static final Path BASE_DIR = SCRATCH.baseDir;
     private static final AtomicInteger IDS = new AtomicInteger();
-
-    static {
-        try {
-            DATA = Files.createTempDirectory("boxd-exit-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
-        r.add("boxd.cgroup.base", () -> BASE);
-        r.add("boxd.data-dir", DATA::toString);
-        r.add("boxd.driver", () -> "cgroupfs");
+        SCRATCH.register(r);
         // Nothing but inotify may notice an exit here.
         r.add("boxd.reconcile.interval", () -> "0");
-    }
-
-    /**
-     * Runs first among Spring's after-class steps: closes boxd (through the test context cache,
-     * so Spring does not try to restart it) so nothing makes cgroups any more, then removes
-     * whatever is left under the base and the data dir, and fails if anything survives.
-     */
-    static final class CleanUp implements TestExecutionListener, Ordered {
-        @Override
-        public void afterTestClass(TestContext ctx) {
-            try {
-                ctx.markApplicationContextDirty(HierarchyMode.EXHAUSTIVE);
-            } finally {
-                Kernel.killAndRemove(BASE_DIR);
-                Kernel.deleteTree(DATA);
-            }
-            assertThat(BASE_DIR).doesNotExist();
-            assertThat(DATA).doesNotExist();
-            assertThat(Kernel.processesUnder(BASE)).isEmpty();
-        }
-
-        @Override
-        public int getOrder() {
-            return Ordered.LOWEST_PRECEDENCE;
-        }
     }
 
     @LocalServerPort
@@ -225,8 +183,8 @@ class ExitDetectionTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Kernel.processesUnder(BASE).values()).as("nothing survives in the removed boxes")
-                .noneMatch(path -> removed.stream().anyMatch(id -> path.startsWith("/" + BASE + "/" + id)));
+        assertThat(Kernel.processesUnder(SCRATCH.base).values()).as("nothing survives in the removed boxes")
+                .noneMatch(path -> removed.stream().anyMatch(id -> path.startsWith("/" + SCRATCH.base + "/" + id)));
     }
 
     @Test
