@@ -6,43 +6,19 @@ import io.boxd.api.Http.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every bad input of the v1 spec, against the real server: the status, an
  * {@code application/problem+json} body with a stable type and a useful detail, the offending
  * field for 400s, and that nothing was made under the cgroup base.
  */
-@ExtendWith(SandboxCleanup.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class ApiProblemsTest {
+class ApiProblemsTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("problems");
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        sandbox.register(r);
-    }
-
-    @LocalServerPort
-    int port;
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = sandbox.client(port);
-    }
 
     /** Nothing in this class creates a box; every bad input must leave the base empty. */
     @AfterEach

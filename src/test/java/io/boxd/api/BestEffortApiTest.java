@@ -7,29 +7,15 @@ import io.boxd.box.BoxRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** {@code boxd.enforcement=best-effort}: boxes are made, and {@code enforced} says exactly what the kernel holds. */
-@ExtendWith(SandboxCleanup.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "boxd.enforcement=best-effort")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class BestEffortApiTest {
+@TestPropertySource(properties = "boxd.enforcement=best-effort")
+class BestEffortApiTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("besteffort");
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        sandbox.register(r);
-    }
 
     /** Each limit field and the kernel file it is read back from. */
     static final Map<String, String> FILES = Map.of(
@@ -39,19 +25,6 @@ class BestEffortApiTest {
             "cpuWeight", "cpu.weight",
             "cpuMax", "cpu.max",
             "pidsMax", "pids.max");
-
-    @LocalServerPort
-    int port;
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = sandbox.client(port);
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     @Test
     void enforcedListsExactlyWhatTheKernelHolds() throws Exception {

@@ -15,14 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,30 +23,9 @@ import tools.jackson.databind.JsonNode;
  * or pids controller for boxes, so boxes ask for {@code pidsMax: "max"} (unlimited needs no
  * controller) and the unenforceable cases are the 422s.
  */
-@ExtendWith(SandboxCleanup.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class BoxLifecycleApiTest {
+class BoxLifecycleApiTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("lifecycle");
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        sandbox.register(r);
-    }
-
-    @LocalServerPort
-    int port;
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = sandbox.client(port);
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     Reply create(String id) {
         Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}");

@@ -9,42 +9,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code openapi/boxd.yaml} is what the service serves. Regenerate it after changing the API:
  * {@code ./mvnw test -Dtest=OpenApiDriftTest -Dboxd.openapi.write=true}, then review and commit.
  */
-@ExtendWith(SandboxCleanup.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class OpenApiDriftTest {
+class OpenApiDriftTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("openapi");
     static final Path COMMITTED = Path.of(System.getProperty("basedir", "."), "openapi", "boxd.yaml");
     static final String REGENERATE = "./mvnw test -Dtest=OpenApiDriftTest -Dboxd.openapi.write=true";
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        sandbox.register(r);
-    }
-
-    @LocalServerPort
-    int port;
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = sandbox.client(port);
-    }
 
     String served() {
         Reply r = http.get("/v3/api-docs.yaml");

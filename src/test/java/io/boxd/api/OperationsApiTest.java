@@ -11,47 +11,24 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.core.env.Environment;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Actuator exposure, health groups, Swagger UI and the loopback-only default bind. */
-@ExtendWith(SandboxCleanup.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class OperationsApiTest {
+class OperationsApiTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("ops");
 
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        sandbox.register(r);
-    }
-
-    @LocalServerPort
-    int port;
     @Autowired
     Environment env;
     @Autowired
     ServletWebServerApplicationContext web;
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = sandbox.client(port);
-    }
 
     @Test
     void healthHasACgroupComponentWithMountControllersAndKill() {

@@ -9,44 +9,20 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * What is answered outside Spring MVC is a problem too: bodies MVC never reads (multipart, forms)
  * are never parsed past the cap, and URLs Tomcat refuses before boxd runs get problem+json, not
  * Tomcat's HTML page.
  */
-@ExtendWith(SandboxCleanup.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class OutsideMvcProblemsTest {
+class OutsideMvcProblemsTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("outside");
     static final int CAP = ApiProblemsTest.CAP;
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry r) {
-        sandbox.register(r);
-    }
-
-    @LocalServerPort
-    int port;
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = sandbox.client(port);
-    }
 
     @AfterEach
     void nothingReachedTheFilesystem() {

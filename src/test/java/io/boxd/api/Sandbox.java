@@ -1,54 +1,60 @@
 package io.boxd.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.boxd.testkit.Kernel;
+import io.boxd.testkit.Scratch;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import io.boxd.testkit.Kernel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * One test class's private world: a unique cgroup base under the real cgroup v2 mount and a
- * temp data dir. {@link #close}, after the server is shut, kills whatever is left in the base,
- * removes it and the data dir, and fails when anything survives.
+ * One test class's private world: its {@link Scratch} (a unique cgroup base under the real cgroup
+ * v2 mount and a temp data dir) and the processes the test started. {@link #close}, after the
+ * server is shut, kills them and removes the scratch, and fails when anything survives.
  */
 final class Sandbox {
 
+    private final Scratch scratch;
     final String base;
-    final Path dataDir;
     final Path mount;
     final Path baseDir;
     private final List<Process> started = new ArrayList<>();
     private volatile int port;
 
     private Sandbox(String name) {
-        this.base = "boxd-test-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try {
-            this.dataDir = Files.createTempDirectory("boxd-test-" + name + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.scratch = Scratch.create("test-" + name);
+        this.base = scratch.base;
         this.mount = Kernel.mount();
-        this.baseDir = mount.resolve(base);
+        this.baseDir = scratch.baseDir;
     }
 
     static Sandbox create(String name) {
         return new Sandbox(name);
     }
 
-    void register(DynamicPropertyRegistry r) {
-        r.add("boxd.cgroup.base", () -> base);
-        r.add("boxd.data-dir", dataDir::toString);
-        // The cgroupfs driver is what these tests exercise, whatever PID 1 is.
-        r.add("boxd.driver", () -> "cgroupfs");
+    /** The sandbox in {@code testClass}'s static field: each class has its own. */
+    static Sandbox of(Class<?> testClass) {
+        for (Field f : testClass.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Sandbox.class) {
+                try {
+                    f.setAccessible(true);
+                    return (Sandbox) f.get(null);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        throw new IllegalStateException(testClass.getName() + " has no static Sandbox field");
+    }
+
+    /** What points the server here. */
+    Map<String, String> settings() {
+        return scratch.settings();
     }
 
     /** A client for the server on {@code port}; the port is remembered to prove the server is gone in {@link #close}. */
@@ -89,10 +95,7 @@ final class Sandbox {
                 p.waitFor();
             }
         }
-        Kernel.killAndRemove(baseDir);
-        Kernel.deleteTree(dataDir);
-        assertThat(baseDir).as("the cgroup base must be gone after the suite").doesNotExist();
-        assertThat(dataDir).as("the data dir must be gone after the suite").doesNotExist();
+        scratch.remove();
     }
 
     /** The cgroup v2 path of a process, from {@code /proc/<pid>/cgroup} ({@code 0::/x/y}). */

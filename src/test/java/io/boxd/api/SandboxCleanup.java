@@ -1,7 +1,5 @@
 package io.boxd.api;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -13,11 +11,6 @@ final class SandboxCleanup implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        for (Field f : context.getRequiredTestClass().getDeclaredFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Sandbox.class) {
-                f.setAccessible(true);
-                ((Sandbox) f.get(null)).close();
-            }
-        }
+        Sandbox.of(context.getRequiredTestClass()).close();
     }
 }

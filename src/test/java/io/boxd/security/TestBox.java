@@ -3,6 +3,7 @@ package io.boxd.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxd.testkit.Kernel;
+import io.boxd.testkit.Scratch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,42 +16,35 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A security test's private world (a unique cgroup base under the real cgroup v2 mount and a temp
- * data dir, both removed in {@link #close}), and a small HTTP client that can send a token.
+ * A security test's private world (its {@link Scratch}, removed in {@link #close}), and a small
+ * HTTP client that can send a token.
  */
 final class TestBox implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    final String base;
+    private final Scratch scratch;
     final Path dataDir;
     final Path baseDir;
 
     TestBox(String name) {
-        this.base = "boxd-test-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try {
-            this.dataDir = Files.createTempDirectory("boxd-test-" + name + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        this.baseDir = Kernel.mount().resolve(base);
+        this.scratch = Scratch.create("test-" + name);
+        this.dataDir = scratch.dataDir;
+        this.baseDir = scratch.baseDir;
     }
 
     /** Settings that point boxd at this world. */
     Map<String, String> settings() {
-        return Map.of("boxd.cgroup.base", base, "boxd.data-dir", dataDir.toString(), "boxd.driver", "cgroupfs");
+        return scratch.settings();
     }
 
     @Override
     public void close() throws Exception {
-        Kernel.killAndRemove(baseDir);
-        Kernel.deleteTree(dataDir);
-        assertThat(baseDir).as("the cgroup base must be gone").doesNotExist();
+        scratch.remove();
     }
 
     /** The box cgroups under the base now. */
