@@ -43,9 +43,7 @@ class ApiDocs {
                                 + "Every error is application/problem+json with a stable type urn:boxd:problem:<kind>."))
                 // Relative: the document is valid for whichever address serves it.
                 .servers(List.of(new Server().url("/").description("the boxd that serves this document")))
-                .components(new Components()
-                        .addSchemas(LIMIT_VALUE, limitValue())
-                        .addSchemas(PROBLEM, problem()));
+                .components(new Components().addSchemas(LIMIT_VALUE, limitValue()));
     }
 
     /** Every operation can fail with a problem; say so once, with the shape, instead of per status. */
@@ -58,17 +56,22 @@ class ApiDocs {
             api.getPaths().values().forEach(item -> item.readOperations().forEach(op -> {
                 if (op.getResponses() != null && !op.getResponses().containsKey("default")) {
                     op.getResponses().addApiResponse("default", new ApiResponse()
-                            .description("A problem: 400 invalid input (errors[].field), 404 no such box or process, "
-                                    + "409 conflict, 413 body too large, 415 not JSON, 422 limit not enforceable "
-                                    + "(missing[].controller)")
+                            .description("A problem: 400 invalid-request (errors[].field) or malformed-request (a body that is "
+                                    + "not JSON; a URL, query or header that cannot be parsed), 404 no such box or process, "
+                                    + "409 conflict, 413 body-too-large (over boxd.api.max-body-bytes, 64 KiB by default), "
+                                    + "415 not application/json, 422 limit not enforceable (missing[].controller)")
                             .content(new Content().addMediaType("application/problem+json",
                                     new MediaType().schema(new Schema<>().$ref(ref(PROBLEM))))));
                 }
             }));
-            if (api.getComponents() != null && api.getComponents().getSchemas() != null) {
-                // Spring's ProblemDetail leaks in from the error handlers' signatures; Problem replaces it.
-                api.getComponents().getSchemas().remove("ProblemDetail");
+            if (api.getComponents() == null) {
+                api.setComponents(new Components());
             }
+            // Added here, with the responses that refer to it: springdoc drops the schemas nothing
+            // refers to before it runs customizers, so one added with the bean never got served.
+            api.getComponents().addSchemas(PROBLEM, problem());
+            // Spring's ProblemDetail leaks in from the error handlers' signatures; Problem replaces it.
+            api.getComponents().getSchemas().remove("ProblemDetail");
         };
     }
 
@@ -86,7 +89,9 @@ class ApiDocs {
         Map<String, Schema> props = new LinkedHashMap<>();
         props.put("type", typed("string").format("uri")
                 .description("Stable per kind of problem: urn:boxd:problem:<kind>, for example "
-                        + "urn:boxd:problem:invalid-request"));
+                        + "urn:boxd:problem:invalid-request (a field breaks a rule), "
+                        + "urn:boxd:problem:malformed-request (the request could not be parsed) or "
+                        + "urn:boxd:problem:body-too-large"));
         props.put("title", typed("string"));
         props.put("status", typed("integer").format("int32"));
         props.put("detail", typed("string").description("What went wrong, for people"));

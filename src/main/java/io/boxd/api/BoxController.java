@@ -11,6 +11,8 @@ import io.boxd.driver.BoxStats;
 import io.boxd.driver.SpawnedProcess;
 import io.boxd.limits.Limits;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -34,6 +36,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/v1/boxes", produces = "application/json")
 @Tag(name = "boxes")
 class BoxController {
+
+    // A schema given with @Parameter replaces the one springdoc derives, default included.
+    private static final String FIRST_PAGE = "0";
+    private static final String PAGE_SIZE = "50";
 
     private final BoxService boxes;
 
@@ -65,8 +71,11 @@ class BoxController {
     @Operation(summary = "List boxes, filtered by state and labels (label=key=value, repeatable)")
     BoxPage list(@RequestParam(required = false) String state,
                  @RequestParam(required = false) List<String> label,
-                 @RequestParam(defaultValue = "0") int page,
-                 @RequestParam(defaultValue = "50") int size,
+                 @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "0", defaultValue = FIRST_PAGE))
+                 @RequestParam(defaultValue = FIRST_PAGE) int page,
+                 @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "1",
+                         maximum = "" + BoxService.MAX_PAGE_SIZE, defaultValue = PAGE_SIZE))
+                 @RequestParam(defaultValue = PAGE_SIZE) int size,
                  HttpServletRequest request) {
         // The bound list only documents the parameter: a lone value is split on commas when it
         // is bound, and label values may hold commas, so the raw values are used.

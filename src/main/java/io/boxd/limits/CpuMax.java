@@ -1,7 +1,14 @@
 package io.boxd.limits;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /** {@code cpu.max}: a quota of CPU time per period, both in microseconds. */
-public record CpuMax(LimitValue quotaMicros, Long periodMicros) {
+public record CpuMax(
+        @Schema(minimum = "" + LimitRules.MIN_QUOTA_MICROS, maximum = "" + LimitRules.MAX_QUOTA_MICROS)
+        LimitValue quotaMicros,
+        @Schema(minimum = "" + LimitRules.MIN_PERIOD_MICROS, maximum = "" + LimitRules.MAX_PERIOD_MICROS,
+                defaultValue = "" + DEFAULT_PERIOD_MICROS)
+        Long periodMicros) {
 
     public static final long DEFAULT_PERIOD_MICROS = 100_000;
 

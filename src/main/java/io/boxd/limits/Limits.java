@@ -1,10 +1,12 @@
 package io.boxd.limits;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The resource limits of a box. A null field is "not set" in a request, and "not enforced"
- * (no such kernel file) in a read-back.
+ * (no such kernel file) in a read-back. The documented bounds are only the kernel's, since a
+ * read-back (or an adopted orphan) may hold what boxd would refuse in a request, such as 0.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Limits(
@@ -12,7 +14,9 @@ public record Limits(
         LimitValue memoryHighBytes,
         LimitValue memorySwapMaxBytes,
         CpuMax cpuMax,
+        @Schema(minimum = "" + LimitRules.MIN_CPU_WEIGHT, maximum = "" + LimitRules.MAX_CPU_WEIGHT)
         Integer cpuWeight,
+        @Schema(maximum = "" + LimitRules.MAX_PIDS)
         LimitValue pidsMax) {
 
     public static final Limits NONE = new Limits(null, null, null, null, null, null);

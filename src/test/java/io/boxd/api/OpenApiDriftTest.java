@@ -3,12 +3,18 @@ package io.boxd.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxd.api.Http.Reply;
+import io.boxd.box.BoxService;
+import io.boxd.limits.LimitRules;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -73,6 +79,61 @@ class OpenApiDriftTest extends RealServerTest {
         }
         Map<String, Object> cpuMax = (Map<String, Object>) ((Map<String, Object>) schemas.get("CpuMax")).get("properties");
         assertThat((Map<String, Object>) cpuMax.get("quotaMicros")).containsEntry("$ref", "#/components/schemas/LimitValue");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everySchemaTheDocumentRefersToIsInIt() {
+        String served = served();
+        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) new Yaml().load(served))
+                .get("components")).get("schemas");
+        Set<String> refs = new TreeSet<>();
+        Matcher m = Pattern.compile("#/components/schemas/([A-Za-z0-9_.-]+)").matcher(served);
+        while (m.find()) {
+            refs.add(m.group(1));
+        }
+        assertThat(refs).contains("Problem", "LimitValue");
+        assertThat(schemas.keySet()).as("the schemas served").containsAll(refs);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void limitsAndPagesCarryTheirBounds() {
+        Map<String, Object> doc = new Yaml().load(served());
+        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get("schemas");
+        Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) schemas.get("Limits")).get("properties");
+        assertThat((Map<String, Object>) limits.get("pidsMax")).containsEntry("maximum", (int) LimitRules.MAX_PIDS);
+        assertBounds(limits.get("cpuWeight"), LimitRules.MIN_CPU_WEIGHT, LimitRules.MAX_CPU_WEIGHT);
+        Map<String, Object> cpuMax = (Map<String, Object>) ((Map<String, Object>) schemas.get("CpuMax")).get("properties");
+        assertBounds(cpuMax.get("quotaMicros"), LimitRules.MIN_QUOTA_MICROS, LimitRules.MAX_QUOTA_MICROS);
+        assertBounds(cpuMax.get("periodMicros"), LimitRules.MIN_PERIOD_MICROS, LimitRules.MAX_PERIOD_MICROS);
+        List<Map<String, Object>> params = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) doc.get("paths")).get("/v1/boxes")).get("get")).get("parameters");
+        Map<String, Object> size = params.stream().filter(p -> "size".equals(p.get("name"))).findFirst().orElseThrow();
+        assertBounds(size.get("schema"), 1, BoxService.MAX_PAGE_SIZE);
+    }
+
+    private static void assertBounds(Object schema, long min, long max) {
+        assertThat(schema).as("a schema").isInstanceOf(Map.class);
+        Map<?, ?> s = (Map<?, ?>) schema;
+        assertThat(s.get("minimum")).as("minimum of %s", s).isInstanceOf(Number.class);
+        assertThat(s.get("maximum")).as("maximum of %s", s).isInstanceOf(Number.class);
+        assertThat(((Number) s.get("minimum")).longValue()).as("minimum of %s", s).isEqualTo(min);
+        assertThat(((Number) s.get("maximum")).longValue()).as("maximum of %s", s).isEqualTo(max);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void problemsNameTheKindsOfRefusalOutsideTheControllers() {
+        Map<String, Object> doc = new Yaml().load(served());
+        Map<String, Object> post = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("paths"))
+                .get("/v1/boxes")).get("post");
+        String problems = ((Map<String, Object>) ((Map<String, Object>) post.get("responses")).get("default")).get("description").toString();
+        assertThat(problems).contains("413 body-too-large", "malformed-request");
+        Map<String, Object> problem = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("components"))
+                .get("schemas")).get("Problem");
+        String type = ((Map<String, Object>) ((Map<String, Object>) problem.get("properties")).get("type")).get("description").toString();
+        assertThat(type).contains("urn:boxd:problem:malformed-request", "urn:boxd:problem:body-too-large");
     }
 
     @Test
