@@ -180,16 +180,16 @@ public class CgroupfsDriver implements BoxDriver {
         return out;
     }
 
-    /**
-     * Writes the limits, then reads every file back that the box's controllers give it (the
-     * others cannot exist there). In strict mode a planned file that will not take its value
-     * fails the call; in best-effort mode it is skipped and the read-back tells.
-     */
     private Missing noSuchFile(String rel, LimitPlan.Write w) {
         return new Missing(w.field(), w.controller(), fs.resolve(rel).resolve(w.file()) + " (no such file)",
                 "this kernel does not offer " + w.file() + " here");
     }
 
+    /**
+     * Writes the limits, then reads every file back that the box's controllers give it (the
+     * others cannot exist there). In strict mode a planned file that will not take its value
+     * fails the call; in best-effort mode it is skipped and the read-back tells.
+     */
     private Limits write(String rel, List<LimitPlan.Write> writes, Controllers ctl) {
         List<Missing> failed = new ArrayList<>();
         for (LimitPlan.Write w : writes) {

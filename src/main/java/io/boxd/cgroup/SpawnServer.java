@@ -132,7 +132,6 @@ final class SpawnServer {
         return c == -1 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
     }
 
-
     /** {@code <length>\n} then procs, cgroup, log, cwd, uid, gid, argc, argv..., K=V... joined by NUL. */
     static byte[] request(Path cgroupProcs, String expectedCgroup, SpawnSpec spec, Map<String, String> env) {
         List<String> f = new ArrayList<>();

@@ -172,21 +172,15 @@ public final class Spawner {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** {@link #environment(Map, SpawnSpec, String)} as a new map, in the request's order. */
+    /** The environment, in the request's order: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
     static Map<String, String> environment(SpawnSpec spec, String boxId) {
         Map<String, String> env = new java.util.LinkedHashMap<>();
-        environment(env, spec, boxId);
-        return env;
-    }
-
-    /** The environment: exactly the request's, plus PATH when it gives none, plus BOXD_BOX_ID. */
-    static void environment(Map<String, String> target, SpawnSpec spec, String boxId) {
-        target.clear();
         if (spec.env() != null) {
-            target.putAll(spec.env());
+            env.putAll(spec.env());
         }
-        target.putIfAbsent("PATH", DEFAULT_PATH);
-        target.put("BOXD_BOX_ID", boxId);
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+        env.put("BOXD_BOX_ID", boxId);
+        return env;
     }
 
     SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {

@@ -124,37 +124,31 @@ sub spawn_one {
         # once, while it sets up its log; its "placed" is read with the rest below.
         my $said = '';
         unless ($inside) {
-            $said = message($st_r);
-            if (!defined $said || $said ne 'placed') {
+            $said = message($st_r) // '';
+            if ($said ne 'placed') {
                 close $go_w; close $st_r;
-                return "failed " . ($said // "0 exited before it was placed");
+                return $said eq '' ? "failed 0 exited before it was placed" : "failed $said";
             }
             $said = "placed\n";
         }
         my $where = cgroup_of($pid);
-        if (!defined $where || $where ne $cgroup) {
+        my $misplaced = !defined $where || $where ne $cgroup;
+        if ($misplaced) {
             kill 'KILL', $pid;
-            close $go_w;
-            $said .= slurp($st_r);
-            close $st_r;
-            # Born inside and dead before a word. Linux 6.18 (at least) SIGKILLs every child
-            # cloned into a cgroup that was ever written cgroup.kill: it compares the cgroup's
-            # kill count with the parent's cgroup's. Such a child ran no code of its own; fork
-            # and migrate.
-            next if $inside && $said eq '';
-            return "failed $said" unless $said =~ /^placed\n/;   # it failed first, in its own words
-            return "failed 125 pid $pid is in " . ($where // 'no cgroup') . ", not $cgroup; killed it before it ran the target";
-        }
-        {
+        } else {
             local $SIG{PIPE} = 'IGNORE';   # a child that died early: seen below, not fatal here
             syswrite($go_w, "g");
         }
         close $go_w;
-        $said .= slurp($st_r);   # end of file: the exec closed the pipe, so the target runs
+        $said .= slurp($st_r);   # end of file: the exec closed the pipe, or the child is gone
         close $st_r;
-        next if $inside && $said eq '';   # the same early death, seen only now
-        return "failed 0 exited before it was placed" if $said eq '';
-        return "failed $said" unless $said =~ s/^placed\n//;
+        # Born inside and dead before a word. Linux 6.18 (at least) SIGKILLs every child cloned
+        # into a cgroup that was ever written cgroup.kill: it compares the cgroup's kill count
+        # with the parent's cgroup's. Such a child ran no code of its own; fork and migrate.
+        next if $inside && $said eq '';
+        return "failed $said" unless $said =~ s/^placed\n//;   # it failed first, in its own words
+        return "failed 125 pid $pid is in " . ($where // 'no cgroup') . ", not $cgroup; killed it before it ran the target"
+            if $misplaced;
         return $said eq '' ? "ok $pid" : "failed $said";
     }
     return "failed 0 exited before it was placed";

@@ -66,27 +66,24 @@ class OpenApiDriftTest extends RealServerTest {
     @SuppressWarnings("unchecked")
     void limitValuesAreIntegerOrMax() {
         Map<String, Object> doc = new Yaml().load(served());
-        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get("schemas");
-        Map<String, Object> limitValue = (Map<String, Object>) schemas.get("LimitValue");
-        assertThat(limitValue).as("a LimitValue schema").isNotNull();
+        Map<String, Object> schemas = at(doc, "components", "schemas");
+        Map<String, Object> limitValue = at(schemas, "LimitValue");
         List<Map<String, Object>> oneOf = (List<Map<String, Object>>) limitValue.get("oneOf");
         assertThat(oneOf).extracting(m -> m.get("type")).containsExactlyInAnyOrder("integer", "string");
         assertThat(oneOf).filteredOn(m -> "string".equals(m.get("type"))).singleElement()
                 .satisfies(m -> assertThat(m.get("enum")).isEqualTo(List.of("max")));
-        Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) schemas.get("Limits")).get("properties");
+        Map<String, Object> limits = at(schemas, "Limits", "properties");
         for (String f : List.of("memoryMaxBytes", "memoryHighBytes", "memorySwapMaxBytes", "pidsMax")) {
             assertThat((Map<String, Object>) limits.get(f)).as(f).containsEntry("$ref", "#/components/schemas/LimitValue");
         }
-        Map<String, Object> cpuMax = (Map<String, Object>) ((Map<String, Object>) schemas.get("CpuMax")).get("properties");
-        assertThat((Map<String, Object>) cpuMax.get("quotaMicros")).containsEntry("$ref", "#/components/schemas/LimitValue");
+        assertThat(at(schemas, "CpuMax", "properties", "quotaMicros")).containsEntry("$ref", "#/components/schemas/LimitValue");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void everySchemaTheDocumentRefersToIsInIt() {
         String served = served();
-        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) new Yaml().load(served))
-                .get("components")).get("schemas");
+        Map<String, Object> schemas = at(new Yaml().load(served), "components", "schemas");
         Set<String> refs = new TreeSet<>();
         Matcher m = Pattern.compile("#/components/schemas/([A-Za-z0-9_.-]+)").matcher(served);
         while (m.find()) {
@@ -100,17 +97,28 @@ class OpenApiDriftTest extends RealServerTest {
     @SuppressWarnings("unchecked")
     void limitsAndPagesCarryTheirBounds() {
         Map<String, Object> doc = new Yaml().load(served());
-        Map<String, Object> schemas = (Map<String, Object>) ((Map<String, Object>) doc.get("components")).get("schemas");
-        Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) schemas.get("Limits")).get("properties");
-        assertThat((Map<String, Object>) limits.get("pidsMax")).containsEntry("maximum", (int) LimitRules.MAX_PIDS);
+        Map<String, Object> schemas = at(doc, "components", "schemas");
+        Map<String, Object> limits = at(schemas, "Limits", "properties");
+        assertThat(at(limits, "pidsMax")).containsEntry("maximum", (int) LimitRules.MAX_PIDS);
         assertBounds(limits.get("cpuWeight"), LimitRules.MIN_CPU_WEIGHT, LimitRules.MAX_CPU_WEIGHT);
-        Map<String, Object> cpuMax = (Map<String, Object>) ((Map<String, Object>) schemas.get("CpuMax")).get("properties");
+        Map<String, Object> cpuMax = at(schemas, "CpuMax", "properties");
         assertBounds(cpuMax.get("quotaMicros"), LimitRules.MIN_QUOTA_MICROS, LimitRules.MAX_QUOTA_MICROS);
         assertBounds(cpuMax.get("periodMicros"), LimitRules.MIN_PERIOD_MICROS, LimitRules.MAX_PERIOD_MICROS);
-        List<Map<String, Object>> params = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
-                ((Map<String, Object>) doc.get("paths")).get("/v1/boxes")).get("get")).get("parameters");
+        List<Map<String, Object>> params = (List<Map<String, Object>>) at(doc, "paths", "/v1/boxes", "get").get("parameters");
         Map<String, Object> size = params.stream().filter(p -> "size".equals(p.get("name"))).findFirst().orElseThrow();
         assertBounds(size.get("schema"), 1, BoxService.MAX_PAGE_SIZE);
+    }
+
+    /** The map at {@code keys} under {@code node}, failing with the path when one is missing. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> at(Object node, String... keys) {
+        Object here = node;
+        for (String k : keys) {
+            assertThat(here).as("a map above %s in %s", k, String.join(" > ", keys)).isInstanceOf(Map.class);
+            here = ((Map<String, Object>) here).get(k);
+        }
+        assertThat(here).as("a map at %s", String.join(" > ", keys)).isInstanceOf(Map.class);
+        return (Map<String, Object>) here;
     }
 
     private static void assertBounds(Object schema, long min, long max) {
@@ -126,13 +134,9 @@ class OpenApiDriftTest extends RealServerTest {
     @SuppressWarnings("unchecked")
     void problemsNameTheKindsOfRefusalOutsideTheControllers() {
         Map<String, Object> doc = new Yaml().load(served());
-        Map<String, Object> post = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("paths"))
-                .get("/v1/boxes")).get("post");
-        String problems = ((Map<String, Object>) ((Map<String, Object>) post.get("responses")).get("default")).get("description").toString();
+        String problems = at(doc, "paths", "/v1/boxes", "post", "responses", "default").get("description").toString();
         assertThat(problems).contains("413 body-too-large", "malformed-request");
-        Map<String, Object> problem = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("components"))
-                .get("schemas")).get("Problem");
-        String type = ((Map<String, Object>) ((Map<String, Object>) problem.get("properties")).get("type")).get("description").toString();
+        String type = at(doc, "components", "schemas", "Problem", "properties", "type").get("description").toString();
         assertThat(type).contains("urn:boxd:problem:malformed-request", "urn:boxd:problem:body-too-large");
     }
 
@@ -153,9 +157,7 @@ class OpenApiDriftTest extends RealServerTest {
     @SuppressWarnings("unchecked")
     void createIsDocumentedAs201LikeItAnswers() {
         Map<String, Object> doc = new Yaml().load(served());
-        Map<String, Object> post = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("paths"))
-                .get("/v1/boxes")).get("post");
-        assertThat(((Map<String, Object>) post.get("responses")).keySet())
+        assertThat(at(doc, "paths", "/v1/boxes", "post", "responses").keySet())
                 .as("BUG for the lead (io.boxd.api.BoxController.create): it answers 201 but returns ResponseEntity without "
                         + "@ResponseStatus(HttpStatus.CREATED), so the spec documents 200. Add the annotation, then run "
                         + REGENERATE)
