@@ -20,6 +20,6 @@ class CgroupConfig {
     @ConditionalOnDriver("cgroupfs")
     CgroupfsDriver cgroupfsDriver(CgroupFs fs, CgroupProperties props, BoxdProperties boxd) {
         DriverChoice choice = DriverChoice.resolve(boxd.driver(), Path.of("/proc/1/comm"));
-        return new CgroupfsDriver(fs, props, boxd.enforcement(), choice.reason());
+        return new CgroupfsDriver(fs, props, boxd.enforcement(), choice.reason(), boxd.dataDir());
     }
 }

@@ -13,6 +13,7 @@ import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
 import io.boxd.limits.Limits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,13 +44,15 @@ public class CgroupfsDriver implements BoxDriver {
     private final Spawner spawner;
     private boolean hasKill;
 
-    public CgroupfsDriver(CgroupFs fs, CgroupProperties props, Enforcement enforcement, String reason) {
+    /** {@code dataDir}: boxd's data directory, where the native spawn server is copied to run. */
+    public CgroupfsDriver(CgroupFs fs, CgroupProperties props, Enforcement enforcement, String reason, Path dataDir) {
         this.fs = fs;
         this.props = props;
         this.enforcement = enforcement;
         this.reason = reason;
-        this.procs = new Procs(java.nio.file.Path.of("/proc"));
-        this.spawner = new Spawner(procs, props.attachTimeout(), props.spawnServer());
+        this.procs = new Procs(Path.of("/proc"));
+        this.spawner = new Spawner(procs, props.attachTimeout(), props.spawnServer(),
+                props.nativeSpawnServer() ? dataDir : null);
         log.info("cgroupfs driver: processes start through the {}", spawner.launcher());
         mkdirs(props.base());
         this.hasKill = fs.fileExists(props.base(), "cgroup.kill");

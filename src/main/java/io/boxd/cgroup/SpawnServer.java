@@ -17,7 +17,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One long-lived perl process ({@code spawn-server.pl}, perl-base only) that forks box processes.
+ * One long-lived process that forks box processes: the native server ({@code spawn-server.c},
+ * built with boxd where a C compiler is found) or the perl one ({@code spawn-server.pl},
+ * perl-base only); both speak the same protocol and make the same checks.
  * A spawn then costs a fork of a small process and one exec of the target, where the shell
  * wrapper costs execs of jspawnhelper, sh and setpriv (about 2.8 ms of CPU on the bench host,
  * against 0.6 ms for the target alone). The child is born in the cgroup (clone3 with
@@ -29,17 +31,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class SpawnServer {
 
-    private final Path perl;
-    private final String script;
+    /** The server's command line, asked for at every (re)start. */
+    interface Command {
+        List<String> get() throws IOException;
+    }
+
+    private final Command command;
     private final long timeoutMillis;
     private Process server;
     private OutputStream to;
     private InputStream from;
 
     /** Not started: {@link #start} or the first spawn starts it. */
-    SpawnServer(Path perl, String script, long timeoutMillis) {
-        this.perl = perl;
-        this.script = script;
+    SpawnServer(Command command, long timeoutMillis) {
+        this.command = command;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -51,7 +56,7 @@ final class SpawnServer {
         if (server != null && server.isAlive()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(perl.toString(), "-e", script).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(command.get()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();
         server = pb.start();
         to = server.getOutputStream();

@@ -23,12 +23,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a process that is inside its cgroup before it runs any code of its own: through
- * {@link SpawnServers} when perl is there (the default), else as follows. A tiny
- * {@code /bin/sh} wrapper writes its own pid to {@code cgroup.procs}, says "placed" on a pipe
- * (its stderr) and waits for a "go" on stdin; boxd checks {@code /proc/<pid>/cgroup}, and only
- * then lets the wrapper {@code exec} the target (through {@code setpriv} when a uid/gid is asked
- * for), with stderr joined to the log. A failed move never runs the target. The handshake means
- * boxd waits exactly as long as the shell takes to start, instead of polling {@code /proc}.
+ * {@link SpawnServers} (the default: the native one where boxd was built with it, else perl),
+ * else as follows. A tiny {@code /bin/sh} wrapper writes its own pid to {@code cgroup.procs},
+ * says "placed" on a pipe (its stderr) and waits for a "go" on stdin; boxd checks
+ * {@code /proc/<pid>/cgroup}, and only then lets the wrapper {@code exec} the target (through
+ * {@code setpriv} when a uid/gid is asked for), with stderr joined to the log. A failed move never
+ * runs the target. The handshake means boxd waits exactly as long as the shell takes to start,
+ * instead of polling {@code /proc}.
  *
  * <p>Everything before the target runs as boxd's user (root, usually) with a fixed environment:
  * the request's environment could hold {@code LD_PRELOAD} or {@code GLIBC_TUNABLES}, which the
@@ -74,16 +75,19 @@ public final class Spawner {
     private final Duration attachTimeout;
     private final Optional<SpawnServers> servers;
 
-    /** {@code useServers}: fork through perl spawn servers when one starts, else the shell wrapper. */
-    Spawner(Procs procs, Duration attachTimeout, boolean useServers) {
+    /**
+     * {@code useServers}: fork through spawn servers when one starts (the native one first, run
+     * from {@code nativeDir}, when that is given), else through the shell wrapper.
+     */
+    Spawner(Procs procs, Duration attachTimeout, boolean useServers, Path nativeDir) {
         this.procs = procs;
         this.attachTimeout = attachTimeout;
-        this.servers = useServers ? SpawnServers.start(attachTimeout.toMillis()) : Optional.empty();
+        this.servers = useServers ? SpawnServers.start(attachTimeout.toMillis(), nativeDir) : Optional.empty();
     }
 
-    /** "spawn-server" or "shell": how processes are started, for the logs. */
+    /** "native spawn server", "perl spawn server" or "shell wrapper": how processes are started. */
     String launcher() {
-        return servers.isPresent() ? "spawn-server" : "shell";
+        return servers.map(SpawnServers::kind).orElse("shell wrapper");
     }
 
     void close() {

@@ -58,9 +58,19 @@ class CgroupfsDriverKernelTest {
         drivers.forEach(CgroupfsDriver::close);
     }
 
-    /** Whether processes start through the perl spawn server; {@link ShellWrapperKernelTest} says no. */
+    /** Whether processes start through a spawn server; {@link ShellWrapperKernelTest} says no. */
     boolean spawnServer() {
         return true;
+    }
+
+    /** Which spawn server: the perl one here, the native one in {@link NativeSpawnServerKernelTest}. */
+    boolean nativeSpawnServer() {
+        return false;
+    }
+
+    /** What {@link Spawner#launcher} must say, so that no subclass silently tests another launcher. */
+    String expectedLauncher() {
+        return "perl spawn server";
     }
 
     @AfterAll
@@ -73,10 +83,11 @@ class CgroupfsDriverKernelTest {
     }
 
     CgroupfsDriver driver(Enforcement e, Set<String> controllers) {
-        var props = new CgroupProperties(null, base, controllers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), spawnServer());
-        CgroupfsDriver d = new CgroupfsDriver(fs, props, e, "test");
+        var props = new CgroupProperties(null, base, controllers, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), spawnServer(),
+                nativeSpawnServer());
+        CgroupfsDriver d = new CgroupfsDriver(fs, props, e, "test", tmp.resolve("data"));
         drivers.add(d);
-        assertThat(d.spawner().launcher()).isEqualTo(spawnServer() ? "spawn-server" : "shell");
+        assertThat(d.spawner().launcher()).isEqualTo(expectedLauncher());
         return d;
     }
 
@@ -84,8 +95,9 @@ class CgroupfsDriverKernelTest {
         return new SpawnSpec(List.of(argv), Map.of(), null, null, null, tmp.resolve("box.log"));
     }
 
+    /** Running, not a zombie: an orphan killed after its spawn server died waits for pid 1 to reap it. */
     static boolean alive(int pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return Kernel.identify(pid).isPresent();
     }
 
     static String cgroupOf(int pid) {

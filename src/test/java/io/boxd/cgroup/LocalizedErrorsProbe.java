@@ -25,8 +25,8 @@ final class LocalizedErrorsProbe {
         Path mount = Path.of(args[0]);
         String base = args[1];
         CgroupFs fs = new CgroupFs(mount);
-        var props = new CgroupProperties(null, base, Set.of(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), true);
-        CgroupfsDriver driver = new CgroupfsDriver(fs, props, Enforcement.BEST_EFFORT, "probe");
+        var props = new CgroupProperties(null, base, Set.of(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), true, true);
+        CgroupfsDriver driver = new CgroupfsDriver(fs, props, Enforcement.BEST_EFFORT, "probe", Path.of(args[2]));
         try {
             // The JDK's words for EBUSY here: the proof that this JVM reports errors in German.
             driver.create("busy", Limits.NONE);

@@ -10,4 +10,9 @@ class ShellWrapperKernelTest extends CgroupfsDriverKernelTest {
     boolean spawnServer() {
         return false;
     }
+
+    @Override
+    String expectedLauncher() {
+        return "shell wrapper";
+    }
 }

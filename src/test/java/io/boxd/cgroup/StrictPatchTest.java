@@ -36,8 +36,8 @@ class StrictPatchTest {
         Files.writeString(box.resolve("cgroup.controllers"), "memory\n");
         Files.writeString(box.resolve("memory.max"), "max\n");
         var props = new CgroupProperties(null, "boxlite", Set.of("memory"), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), false);
-        CgroupfsDriver d = new CgroupfsDriver(new CgroupFs(root), props, Enforcement.STRICT, "test");
+                Duration.ofSeconds(1), false, false);
+        CgroupfsDriver d = new CgroupfsDriver(new CgroupFs(root), props, Enforcement.STRICT, "test", root.resolve("data"));
         try {
             Limits patch = new Limits(LimitValue.of(64L << 20), null, LimitValue.of(0), null, null, null);
 
