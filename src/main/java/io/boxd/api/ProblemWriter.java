@@ -10,11 +10,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a problem where Spring MVC's message converters never run: a servlet filter that refuses
- * a request ({@link BodyLimitFilter}), and Tomcat's error report valve ({@link ProblemReportValve}).
- * The JSON has the shape MVC gives a {@link ProblemDetail} (its properties at the top level, no
- * nulls).
+ * a request ({@link BodyLimitFilter}, and {@code io.boxd.security}'s bearer token filter), and
+ * Tomcat's error report valve ({@link ProblemReportValve}). The JSON has the shape MVC gives a
+ * {@link ProblemDetail} (its properties at the top level, no nulls).
+ *
+ * <p>Public for those filters only, so every problem boxd writes has one shape; anything MVC
+ * handles answers through {@link ProblemHandler}.
  */
-final class ProblemWriter {
+public final class ProblemWriter {
 
     /** Non-ASCII escaped: the body is ASCII, so any writer's charset and a char count as length are right. */
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -29,7 +32,7 @@ final class ProblemWriter {
      * Sets the status, {@code Content-Type} and {@code Content-Length} for {@code pd} and returns
      * the body, for a caller that must write it its own way.
      */
-    static byte[] prepare(HttpServletResponse res, ProblemDetail pd) {
+    public static byte[] prepare(HttpServletResponse res, ProblemDetail pd) {
         byte[] body = JSON.writeValueAsBytes(pd);
         res.setStatus(pd.getStatus());
         res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -9,15 +9,18 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
-/** The stable problem types of boxd's API: {@code urn:boxd:problem:<kind>}. */
-final class Problems {
+/**
+ * The stable problem types of boxd's API: {@code urn:boxd:problem:<kind>}. Public, with
+ * {@link ProblemWriter}, for the filters outside this package that refuse a request.
+ */
+public final class Problems {
 
     static final String PREFIX = "urn:boxd:problem:";
 
     private Problems() {
     }
 
-    static ProblemDetail of(HttpStatusCode status, String kind, String detail) {
+    public static ProblemDetail of(HttpStatusCode status, String kind, String detail) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, detail);
         pd.setType(URI.create(PREFIX + kind));
         return pd;
@@ -28,7 +31,7 @@ final class Problems {
      * valid URI path is kept as sent; anything else (a stray {@code %}, a space, a quote) is
      * percent-encoded, so a malformed path cannot make the answer to it fail.
      */
-    static URI instance(String path) {
+    public static URI instance(String path) {
         if (path == null || path.isEmpty()) {
             return null;
         }

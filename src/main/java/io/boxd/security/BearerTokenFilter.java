@@ -1,22 +1,22 @@
 package io.boxd.security;
 
+import io.boxd.api.ProblemWriter;
+import io.boxd.api.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every request but the public ones needs {@code Authorization: Bearer <token>}: none or an
@@ -33,8 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 class BearerTokenFilter extends OncePerRequestFilter {
 
     private static final Logger audit = LoggerFactory.getLogger("boxd.audit");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String PROBLEM = "urn:boxd:problem:";
 
     static final Set<String> PROBES = Set.of("/actuator/health/liveness", "/actuator/health/readiness");
     static final Set<String> DOCS = Set.of("/swagger-ui.html", "/v3/api-docs", "/v3/api-docs.yaml",
@@ -154,22 +152,15 @@ class BearerTokenFilter extends OncePerRequestFilter {
                         String name, String detail) throws IOException {
         audit.info("{} {} {} refused: {}{}", status, req.getMethod(), printablePath(req), kind,
                 name == null ? "" : " (token '" + name + "')");
-        Map<String, Object> pd = new LinkedHashMap<>();
-        pd.put("type", PROBLEM + kind);
-        pd.put("title", status == 401 ? "Unauthorized" : "Forbidden");
-        pd.put("status", status);
-        pd.put("detail", detail);
-        pd.put("instance", printablePath(req));
-        byte[] body = JSON.writeValueAsBytes(pd);
+        ProblemDetail pd = Problems.of(HttpStatusCode.valueOf(status), kind, detail);
+        // The audit line's path, so the two name the request alike.
+        pd.setInstance(Problems.instance(printablePath(req)));
         res.resetBuffer();
-        res.setStatus(status);
+        byte[] body = ProblemWriter.prepare(res, pd);
         if (challenge != null) {
             res.setHeader(HttpHeaders.WWW_AUTHENTICATE, challenge);
         }
         res.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        // Bytes, not a Writer, so the container does not append a charset to problem+json.
-        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        res.setContentLength(body.length);
         if (!"HEAD".equals(req.getMethod())) {
             res.getOutputStream().write(body);
         }

@@ -24,9 +24,24 @@ class BearerTokenFilterTest {
 
     final BearerTokenFilter filter = new BearerTokenFilter(TOKENS, true);
 
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
     record Outcome(MockHttpServletResponse res, boolean passed, Object actor) {
         JsonNode json() throws Exception {
-            return JsonMapper.builder().build().readTree(res.getContentAsByteArray());
+            return JSON.readTree(res.getContentAsByteArray());
+        }
+
+        /**
+         * A refusal whose body is exactly {@code expected} (member order aside), sent as bare
+         * problem+json (no charset) with its byte length and {@code no-store}.
+         */
+        void isRefusal(int status, String expected) throws Exception {
+            assertThat(passed).isFalse();
+            assertThat(res.getStatus()).isEqualTo(status);
+            assertThat(res.getHeader("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(res.getHeader("Cache-Control")).isEqualTo("no-store");
+            assertThat(res.getContentLength()).isEqualTo(res.getContentAsByteArray().length);
+            assertThat(json()).isEqualTo(JSON.readTree(expected));
         }
     }
 
@@ -90,30 +105,53 @@ class BearerTokenFilterTest {
     @Test
     void noTokenIs401ProblemWithAChallenge() throws Exception {
         Outcome o = send("GET", "/v1/boxes");
-        assertThat(o.res().getStatus()).isEqualTo(401);
-        assertThat(o.res().getContentType()).isEqualTo("application/problem+json");
+        o.isRefusal(401, """
+                {"type": "urn:boxd:problem:unauthorized", "title": "Unauthorized", "status": 401,
+                 "detail": "this request needs a token: send the header 'Authorization: Bearer <token>'",
+                 "instance": "/v1/boxes"}""");
         assertThat(o.res().getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"boxd\"");
-        assertThat(o.res().getHeader("Cache-Control")).isEqualTo("no-store");
-        JsonNode j = o.json();
-        assertThat(j.path("type").asString()).isEqualTo("urn:boxd:problem:unauthorized");
-        assertThat(j.path("status").asInt()).isEqualTo(401);
-        assertThat(j.path("detail").asString()).contains("Authorization: Bearer <token>");
-        assertThat(j.path("instance").asString()).isEqualTo("/v1/boxes");
+    }
+
+    @Test
+    void aHeadIsRefusedWithTheHeadersOfAGetAndNoBody() throws Exception {
+        MockHttpServletResponse get = send("GET", "/v1/boxes").res();
+        MockHttpServletResponse head = send("HEAD", "/v1/boxes").res();
+        assertThat(head.getStatus()).isEqualTo(401);
+        assertThat(head.getContentAsByteArray()).isEmpty();
+        assertThat(head.getContentLength()).isEqualTo(get.getContentAsByteArray().length).isPositive();
+        for (String h : List.of("Content-Type", "WWW-Authenticate", "Cache-Control")) {
+            assertThat(head.getHeader(h)).as(h).isNotNull().isEqualTo(get.getHeader(h));
+        }
+    }
+
+    /** The instance is the path as the audit line prints it: only URL-safe characters, at most 200. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/v1/boxes/a<b>c d!e^f | /v1/boxes/abcdef",
+            "/v1/boxes/%41b        | /v1/boxes/%41b"})
+    void theInstanceIsThePrintablePath(String uri, String instance) throws Exception {
+        assertThat(send("GET", uri).json().path("instance").asString()).isEqualTo(instance);
+    }
+
+    @Test
+    void aLongPathIsCutTo200CharactersInTheInstance() throws Exception {
+        String uri = "/v1/boxes/" + "x".repeat(300);
+        assertThat(send("GET", uri).json().path("instance").asString()).isEqualTo(uri.substring(0, 200));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "Bearer wrong-0123456789abcdef | invalid_token",
-            "Bearer                        | invalid_request",
-            "Basic YWRtaW46cGFzcw==        | invalid_request",
-            "Bearer a b                    | invalid_request",
-            "Token " + OP + "              | invalid_request"})
-    void badCredentialsAre401(String header, String error) throws Exception {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "Bearer wrong-0123456789abcdef | invalid_token   | the bearer token is not one boxd knows",
+            "Bearer                        | invalid_request | the Authorization header must be exactly one 'Bearer <token>'",
+            "Basic YWRtaW46cGFzcw==        | invalid_request | the Authorization header must be exactly one 'Bearer <token>'",
+            "Bearer a b                    | invalid_request | the Authorization header must be exactly one 'Bearer <token>'",
+            "Token " + OP + "              | invalid_request | the Authorization header must be exactly one 'Bearer <token>'"})
+    void badCredentialsAre401(String header, String error, String detail) throws Exception {
         Outcome o = send("GET", "/v1/boxes", header);
-        assertThat(o.passed()).isFalse();
-        assertThat(o.res().getStatus()).isEqualTo(401);
+        o.isRefusal(401, """
+                {"type": "urn:boxd:problem:unauthorized", "title": "Unauthorized", "status": 401,
+                 "detail": "%s", "instance": "/v1/boxes"}""".formatted(detail));
         assertThat(o.res().getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"boxd\", error=\"" + error + "\"");
-        assertThat(o.json().path("type").asString()).isEqualTo("urn:boxd:problem:unauthorized");
         assertThat(o.res().getContentAsString()).doesNotContain(OP);
     }
 
@@ -132,10 +170,10 @@ class BearerTokenFilterTest {
     @ValueSource(strings = {"POST", "PATCH", "DELETE", "PUT", "OPTIONS"})
     void aViewerMayOnlyRead(String method) throws Exception {
         Outcome o = send(method, "/v1/boxes/x", "Bearer " + VW);
-        assertThat(o.passed()).isFalse();
-        assertThat(o.res().getStatus()).isEqualTo(403);
-        assertThat(o.json().path("type").asString()).isEqualTo("urn:boxd:problem:forbidden");
-        assertThat(o.json().path("detail").asString()).contains("'watcher'", "viewer", method, "operator");
+        o.isRefusal(403, """
+                {"type": "urn:boxd:problem:forbidden", "title": "Forbidden", "status": 403,
+                 "detail": "the token 'watcher' has the role viewer, which may only read (GET, HEAD); %s needs the role operator",
+                 "instance": "/v1/boxes/x"}""".formatted(method));
         assertThat(o.res().getHeader("WWW-Authenticate")).isNull();
     }
 

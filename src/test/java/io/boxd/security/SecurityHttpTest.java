@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.boxd.security.TestBox.Client;
 import io.boxd.security.TestBox.Reply;
 import io.boxd.testkit.Kernel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,35 @@ class SecurityHttpTest {
         viewer.delete("/v1/boxes/" + id + "?force=true").problem(403, "forbidden");
         assertThat(viewer.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("CREATED");
         operator.delete("/v1/boxes/" + id + "?force=true");
+    }
+
+    /** As a client reads them: bare problem+json (no charset) with its byte length, and nothing but the problem. */
+    @Test
+    void refusalsAreBareProblemJsonWithTheirLength() {
+        Reply none = anonymous.get("/v1/boxes");
+        isRefusal(none, 401, """
+                {"type": "urn:boxd:problem:unauthorized", "title": "Unauthorized", "status": 401,
+                 "detail": "this request needs a token: send the header 'Authorization: Bearer <token>'",
+                 "instance": "/v1/boxes"}""");
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"boxd\"");
+        Reply head = anonymous.send("HEAD", "/v1/boxes", null);
+        assertThat(head.status()).isEqualTo(401);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.header("Content-Length")).isEqualTo(none.header("Content-Length"));
+        Reply denied = viewer.post("/v1/boxes", "{}");
+        isRefusal(denied, 403, """
+                {"type": "urn:boxd:problem:forbidden", "title": "Forbidden", "status": 403,
+                 "detail": "the token 'watcher' has the role viewer, which may only read (GET, HEAD); POST needs the role operator",
+                 "instance": "/v1/boxes"}""");
+        assertThat(denied.header("WWW-Authenticate")).isNull();
+    }
+
+    static void isRefusal(Reply r, int status, String expected) {
+        assertThat(r.status()).as("%s", r).isEqualTo(status);
+        assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(r.json()).isEqualTo(TestBox.JSON.readTree(expected));
     }
 
     @Test
