@@ -2,7 +2,8 @@ package io.boxd.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.api.Http.Reply;
+import io.boxd.testkit.Http;
+import io.boxd.testkit.Http.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

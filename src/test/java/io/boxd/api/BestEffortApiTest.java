@@ -2,8 +2,9 @@ package io.boxd.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.api.Http.Reply;
 import io.boxd.box.BoxRules;
+import io.boxd.testkit.Http;
+import io.boxd.testkit.Http.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

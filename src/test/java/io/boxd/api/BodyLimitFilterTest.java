@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.boxd.testkit.Http;
 import jakarta.servlet.FilterChain;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package io.boxd.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.boxd.api.Http.Reply;
 import io.boxd.box.BoxRules;
+import io.boxd.testkit.Http.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,9 +2,9 @@ package io.boxd.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.api.Http.Reply;
 import io.boxd.box.BoxService;
 import io.boxd.limits.LimitRules;
+import io.boxd.testkit.Http.Reply;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.boxd.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.api.Http.Reply;
+import io.boxd.testkit.Http.Reply;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -2,6 +2,7 @@ package io.boxd.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxd.testkit.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

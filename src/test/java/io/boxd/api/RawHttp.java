@@ -1,5 +1,6 @@
 package io.boxd.api;
 
+import io.boxd.testkit.Http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.boxd.api;
 
+import io.boxd.testkit.Http;
 import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package io.boxd.api;
 
+import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import io.boxd.testkit.Scratch;
 import java.lang.reflect.Field;

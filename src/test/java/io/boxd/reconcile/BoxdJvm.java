@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import java.io.File;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class BoxdJvm implements AutoCloseable {
     private Process process;
     private boolean dumping;
     private int port;
-    private Rest rest;
+    private Http rest;
 
     BoxdJvm(Path dataDir, String base, Path log, List<String> extraArgs) {
         this.dataDir = dataDir;
@@ -73,14 +74,14 @@ final class BoxdJvm implements AutoCloseable {
         long t0 = System.nanoTime();
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        rest = new Rest(port);
+        rest = new Http(port);
         long deadline = t0 + TimeUnit.SECONDS.toNanos(240);
         while (true) {
             if (!process.isAlive()) {
                 throw new AssertionError("boxd exited with " + process.exitValue() + " before it was ready; log tail:\n" + tail());
             }
             try {
-                Rest.Reply r = rest.send("GET", "/actuator/health/readiness", null);
+                Http.Reply r = rest.trySend("GET", "/actuator/health/readiness", null);
                 if (r.status() == 200 && r.json() != null && "UP".equals(r.json().path("status").asString())) {
                     return (System.nanoTime() - t0) / 1_000_000;
                 }
@@ -94,7 +95,7 @@ final class BoxdJvm implements AutoCloseable {
         }
     }
 
-    Rest rest() {
+    Http rest() {
         return rest;
     }
 

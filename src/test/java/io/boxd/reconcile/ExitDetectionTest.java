@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import io.boxd.testkit.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,11 +48,11 @@ class ExitDetectionTest {
 
     @LocalServerPort
     int port;
-    Rest rest;
+    Http rest;
 
     @BeforeEach
     void client() {
-        rest = new Rest(port);
+        rest = new Http(port);
     }
 
     // ---- exit detection ----------------------------------------------------------------------
@@ -120,7 +121,7 @@ class ExitDetectionTest {
         }
         assertThat(Kernel.inotifyWatchedInodes()).as("every new box is watched").containsAll(inodes.values());
         for (String id : inodes.keySet()) {
-            assertThat(rest.call("DELETE", "/v1/boxes/" + id + "?force=true", null).status()).isEqualTo(204);
+            assertThat(rest.delete("/v1/boxes/" + id + "?force=true").status()).isEqualTo(204);
         }
         // On cgroupfs an rmdir leaves an inotify watch in place (with the inode): boxd must remove it.
         assertThat(Kernel.inotifyWatchedInodes()).as("watches left after the deletes").doesNotContainAnyElementsOf(inodes.values());
@@ -151,23 +152,23 @@ class ExitDetectionTest {
                 String id = box();
                 removed.add(id);
                 long first = spawn(id, "[\"sleep\",\"600\"]");
-                List<Rest.Reply> replies = race(pool,
-                        () -> rest.call("DELETE", "/v1/boxes/" + id + "?force=true", null),
+                List<Http.Reply> replies = race(pool,
+                        () -> rest.delete("/v1/boxes/" + id + "?force=true"),
                         () -> rest.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sleep\",\"600\"]}"),
                         () -> rest.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"/bin/sh\",\"-c\",\"(sleep 600 &); exec sleep 600\"]}"),
-                        () -> rest.call("DELETE", "/v1/boxes/" + id + "?force=false", null));
-                for (Rest.Reply r : replies) {
+                        () -> rest.delete("/v1/boxes/" + id + "?force=false"));
+                for (Http.Reply r : replies) {
                     assertThat(r.status()).as("race on %s: %s", id, replies).isIn(200, 201, 204, 409);
                 }
                 assertThat(replies.get(0).status()).as("the forced delete of %s: %s", id, replies).isIn(204, 409);
                 if (replies.get(0).status() == 409) {
                     // Busy for the whole wait is allowed; finish the delete so the box is checked the same way.
-                    assertThat(rest.call("DELETE", "/v1/boxes/" + id + "?force=true", null).status()).isEqualTo(204);
+                    assertThat(rest.delete("/v1/boxes/" + id + "?force=true").status()).isEqualTo(204);
                 }
                 assertThat(state(id)).isEqualTo("REMOVED");
                 assertThat(BASE_DIR.resolve(id)).as("a removed box's cgroup").doesNotExist();
                 List<Long> pids = new ArrayList<>(List.of(first));
-                for (Rest.Reply r : replies) {
+                for (Http.Reply r : replies) {
                     if (r.status() == 201) {
                         pids.add(r.json().path("pid").asLong());
                     }
@@ -194,7 +195,7 @@ class ExitDetectionTest {
             for (int i = 0; i < 10; i++) {
                 String id = box();
                 spawn(id, "[\"/bin/sh\",\"-c\",\"(sleep 600 &); (sleep 600 &); exec sleep 600\"]");
-                List<Rest.Reply> replies = race(pool,
+                List<Http.Reply> replies = race(pool,
                         () -> rest.post("/v1/boxes/" + id + "/kill", null),
                         () -> rest.post("/v1/boxes/" + id + "/kill", null),
                         () -> rest.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sleep\",\"600\"]}"));
@@ -209,7 +210,7 @@ class ExitDetectionTest {
                         Kernel.procs(BASE_DIR.resolve(id))).isFalse();
                 assertThat(state(id)).isIn("STOPPED", "EXITED");
                 assertThat(types(id)).contains("killed");
-                assertThat(rest.call("DELETE", "/v1/boxes/" + id, null).status()).isEqualTo(204);
+                assertThat(rest.delete("/v1/boxes/" + id).status()).isEqualTo(204);
             }
         } finally {
             pool.shutdownNow();
@@ -219,18 +220,18 @@ class ExitDetectionTest {
     // ---- helpers -----------------------------------------------------------------------------
 
     @SafeVarargs
-    private static List<Rest.Reply> race(ExecutorService pool, Callable<Rest.Reply>... calls) throws Exception {
+    private static List<Http.Reply> race(ExecutorService pool, Callable<Http.Reply>... calls) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<Rest.Reply>> fs = new ArrayList<>();
-        for (Callable<Rest.Reply> c : calls) {
+        List<Future<Http.Reply>> fs = new ArrayList<>();
+        for (Callable<Http.Reply> c : calls) {
             fs.add(pool.submit(() -> {
                 go.await();
                 return c.call();
             }));
         }
         go.countDown();
-        List<Rest.Reply> out = new ArrayList<>();
-        for (Future<Rest.Reply> f : fs) {
+        List<Http.Reply> out = new ArrayList<>();
+        for (Future<Http.Reply> f : fs) {
             out.add(f.get(120, TimeUnit.SECONDS));
         }
         return out;
@@ -238,13 +239,13 @@ class ExitDetectionTest {
 
     private String box() {
         String id = "x" + IDS.incrementAndGet();
-        Rest.Reply r = rest.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}");
+        Http.Reply r = rest.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}");
         assertThat(r.status()).as("create %s: %s", id, r).isEqualTo(201);
         return id;
     }
 
     private long spawn(String id, String argv) {
-        Rest.Reply r = rest.post("/v1/boxes/" + id + "/processes", "{\"argv\":" + argv + "}");
+        Http.Reply r = rest.post("/v1/boxes/" + id + "/processes", "{\"argv\":" + argv + "}");
         assertThat(r.status()).as("spawn in %s: %s", id, r).isEqualTo(201);
         return r.json().path("pid").asLong();
     }

@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,7 +133,7 @@ class KillNineFaultInjectionTest {
         List<Thread> clients = new ArrayList<>();
         for (int t = 0; t < CLIENTS; t++) {
             Random r = new Random(loadSeed + t);
-            Rest rest = new Rest(jvm.port());
+            Http rest = new Http(jvm.port());
             int client = t;
             Thread th = new Thread(() -> client(rest, r, round, client, killing, problems, sent, cut), "kill9-client-" + t);
             clients.add(th);
@@ -151,7 +152,7 @@ class KillNineFaultInjectionTest {
                 sent.get(), cut.get());
     }
 
-    private void client(Rest rest, Random r, int round, int client, AtomicBoolean killing, List<String> problems,
+    private void client(Http rest, Random r, int round, int client, AtomicBoolean killing, List<String> problems,
                         AtomicInteger sent, AtomicInteger cut) {
         int n = 0;
         while (true) {
@@ -198,9 +199,9 @@ class KillNineFaultInjectionTest {
             Ledger l = ledger.get(id);
             l.lastRound = round;
             sent.incrementAndGet();
-            Rest.Reply reply;
+            Http.Reply reply;
             try {
-                reply = rest.send(method, path, body);
+                reply = rest.trySend(method, path, body);
             } catch (IOException e) {
                 if (killing.get()) {
                     cut.incrementAndGet();
@@ -264,7 +265,7 @@ class KillNineFaultInjectionTest {
     // ---- the checks --------------------------------------------------------------------------
 
     private void verify(BoxdJvm jvm, Path baseDir, String base, long seed, int round, boolean all) {
-        Rest rest = jvm.rest();
+        Http rest = jvm.rest();
         List<String> v = new ArrayList<>();
         Map<String, JsonNode> recs = rest.allBoxes();
         Set<String> dirs = Kernel.dirs(baseDir);
@@ -401,7 +402,7 @@ class KillNineFaultInjectionTest {
     }
 
     private static String brief(String reportJson) {
-        JsonNode r = Rest.JSON.readTree(reportJson);
+        JsonNode r = Http.JSON.readTree(reportJson);
         return String.format("{reaped %d, adopted %d, lost %d, repaired %d, busy %d, %d ms}", r.path("orphansReaped").asInt(),
                 r.path("orphansAdopted").asInt(), r.path("lost").asInt(), r.path("repaired").asInt(), r.path("busy").asInt(),
                 r.path("durationMillis").asLong());

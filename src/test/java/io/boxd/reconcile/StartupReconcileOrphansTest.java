@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,7 +75,7 @@ class StartupReconcileOrphansTest {
 
             // ---- start boxd; readiness UP means the startup reconcile is done ---------------
             long ready = jvm.start();
-            Rest rest = jvm.rest();
+            Http rest = jvm.rest();
             JsonNode report = rest.get("/v1/reconcile/last").json();
             System.out.printf("[orphans=%s] ready in %d ms; startup report %s%n", policy, ready, report);
             assertThat(report.path("trigger").asString()).isEqualTo("startup");
@@ -172,7 +173,7 @@ class StartupReconcileOrphansTest {
 
             // ---- POST /v1/reconcile while running returns the five counters -------------------
             long latePid = sleep(mk(baseDir, "late-orphan"));
-            Rest.Reply r = rest.post("/v1/reconcile", null);
+            Http.Reply r = rest.post("/v1/reconcile", null);
             assertThat(r.status()).isEqualTo(200);
             for (String k : List.of("orphansReaped", "orphansAdopted", "lost", "repaired", "durationMillis")) {
                 assertThat(r.json().path(k).isIntegralNumber()).as("%s in %s", k, r).isTrue();
@@ -274,7 +275,7 @@ class StartupReconcileOrphansTest {
         return out;
     }
 
-    private static List<String> types(Rest rest, String id) {
+    private static List<String> types(Http rest, String id) {
         return rest.events(id).stream().map(e -> e.path("type").asString()).toList();
     }
 
@@ -290,7 +291,7 @@ class StartupReconcileOrphansTest {
     }
 
     /** Millis until the box shows {@code state}, or fails after {@code maxMillis}. */
-    static long waitForState(Rest rest, String id, String state, long maxMillis) {
+    static long waitForState(Http rest, String id, String state, long maxMillis) {
         long t0 = System.nanoTime();
         while (true) {
             long ms = (System.nanoTime() - t0) / 1_000_000;

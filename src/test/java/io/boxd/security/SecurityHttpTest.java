@@ -2,8 +2,8 @@ package io.boxd.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.security.TestBox.Client;
-import io.boxd.security.TestBox.Reply;
+import io.boxd.testkit.Http;
+import io.boxd.testkit.Http.Reply;
 import io.boxd.testkit.Kernel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,13 +48,13 @@ class SecurityHttpTest {
 
     @LocalServerPort
     int port;
-    Client anonymous;
-    Client operator;
-    Client viewer;
+    Http anonymous;
+    Http operator;
+    Http viewer;
 
     @BeforeEach
     void clients() {
-        anonymous = new Client("http://127.0.0.1:" + port, null);
+        anonymous = new Http(port);
         operator = anonymous.as(OP);
         viewer = anonymous.as(VW);
     }
@@ -125,7 +125,7 @@ class SecurityHttpTest {
         assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");
         assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length));
-        assertThat(r.json()).isEqualTo(TestBox.JSON.readTree(expected));
+        assertThat(r.json()).isEqualTo(Http.JSON.readTree(expected));
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.boxd.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.boxd.security.TestBox.Client;
-import io.boxd.security.TestBox.Reply;
+import io.boxd.testkit.Http;
+import io.boxd.testkit.Http.Reply;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,14 +66,14 @@ class SwaggerUiChromiumTest {
             try (BoxdProcess boxd = BoxdProcess.start("swagger-ui-boxd", Map.of("BOXD_TOKENS", "browser:" + token + ":operator"), args)) {
                 Duration ready = boxd.awaitReady(Duration.ofSeconds(120));
                 System.out.println("boxd with a token was ready after " + ready.toMillis() + " ms");
-                Client anonymous = new Client(boxd.base(), null);
+                Http anonymous = new Http(boxd.base());
                 Reply refused = anonymous.get("/v1/boxes").problem(401, "unauthorized");
                 assertThat(refused.json().path("detail").asString()).contains("Authorization: Bearer");
                 assertThat(boxd.output()).doesNotContain(token);
 
                 String id = clickThrough(boxd.base(), token);
 
-                Client operator = anonymous.as(token);
+                Http operator = anonymous.as(token);
                 Reply box = operator.get("/v1/boxes/" + id);
                 assertThat(box.status()).as("%s", box).isEqualTo(200);
                 assertThat(box.json().path("state").asString()).isEqualTo("CREATED");
@@ -128,7 +128,7 @@ class SwaggerUiChromiumTest {
             String json = responseBody.getText();
             screenshot(driver, "swagger-ui-created");
             assertThat(shown).as("the status Swagger UI shows; body %s", json).isEqualTo("201");
-            JsonNode created = TestBox.JSON.readTree(json);
+            JsonNode created = Http.JSON.readTree(json);
             assertThat(created.path("state").asString()).isEqualTo("CREATED");
             assertThat(created.path("labels").path("made-in").asString()).isEqualTo("swagger-ui");
             return created.path("id").asString();
