@@ -164,14 +164,14 @@ static void become(const char *uid, const char *gid) {
     if (*gid && !id_of(gid, &g)) fail(127, "bad gid %s", gid);
     if (setgroups(0, NULL)) fail(127, "setgroups: %s", strerror(errno));
     if (*gid) {
-        gid_t r, e, s;
+        gid_t r = 0, e = 0, s = 0;
         if (setresgid(g, g, g)) fail(127, "setgid %s: %s", gid, strerror(errno));
         if (getresgid(&r, &e, &s) || r != g || e != g || s != g) fail(127, "gid is %u / %u / %u, not %s", r, e, s, gid);
     }
     int left = getgroups(0, NULL);
     if (left != 0) fail(127, "supplementary groups left: %d", left);
     if (*uid) {
-        uid_t r, e, s;
+        uid_t r = 0, e = 0, s = 0;
         if (setresuid(u, u, u)) fail(127, "setuid %s: %s", uid, strerror(errno));
         if (getresuid(&r, &e, &s) || r != u || e != u || s != u) fail(127, "uid is %u / %u / %u, not %s", r, e, s, uid);
     }
@@ -183,11 +183,11 @@ static void child(int st, int go, int forked, const struct target *t) {
     signal(SIGPIPE, SIG_DFL);
     int null = open("/dev/null", O_RDONLY);
     if (null < 0 || dup2(null, 0) < 0) fail(125, "stdin /dev/null: %s", strerror(errno));
-    close(null);
+    if (null > 2) close(null); /* 0 to 2 are open (the server's pipes), so it is above them */
     int log = open(t->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
     if (log < 0) fail(125, "log %s: %s", t->log, strerror(errno));
     if (dup2(log, 1) < 0 || dup2(log, 2) < 0) fail(125, "stdout, stderr: %s", strerror(errno));
-    close(log);
+    if (log > 2) close(log);
     if (forked) {
         /* Not born inside: writing 0 to cgroup.procs moves the writer, this process. */
         int p = open(t->procs, O_WRONLY | O_CLOEXEC);
