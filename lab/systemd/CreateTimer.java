@@ -29,8 +29,9 @@ public final class CreateTimer {
         CgroupFs fs = new CgroupFs(Path.of("/sys/fs/cgroup"));
         Limits limits = new Limits(LimitValue.of(64L << 20), null, null, null, null, LimitValue.of(64));
         Duration t = Duration.ofSeconds(5);
-        CgroupfsDriver cgroupfs = new CgroupfsDriver(fs, new CgroupProperties(null, "boxlite-timer", Set.of("cpu", "memory", "pids"), t, t, t, true),
-                Enforcement.STRICT, "timer");
+        // No spawn servers: only create and remove are timed.
+        CgroupfsDriver cgroupfs = new CgroupfsDriver(fs, new CgroupProperties(null, "boxlite-timer", Set.of("cpu", "memory", "pids"), t, t, t,
+                false, false), Enforcement.STRICT, "timer", null);
         SystemdBus bus = new SystemdBus(BusLocation.resolve(null, 0, null), Duration.ofSeconds(30));
         BoxDriver systemd = new SystemdDriver(bus, fs, "boxlite", Enforcement.STRICT, "timer", t);
         double[][] fsTimes = null;
