@@ -30,7 +30,11 @@ class BodyLimitFilter extends OncePerRequestFilter {
     /** The body passed the cap. */
     static class TooLarge extends IOException {
         TooLarge(long max) {
-            super("the request body is larger than " + max + " bytes");
+            super(detail(max));
+        }
+
+        static String detail(long max) {
+            return "the request body is larger than " + max + " bytes";
         }
     }
 
@@ -61,7 +65,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        ProblemDetail pd = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", new TooLarge(max).getMessage());
+        ProblemDetail pd = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", TooLarge.detail(max));
         pd.setInstance(Problems.instance(req.getRequestURI()));
         ProblemWriter.write(res, pd);
     }
