@@ -76,7 +76,10 @@ final class SpawnServer {
     synchronized int spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
         byte[] request = request(cgroupProcs, expectedCgroup, spec, Spawner.environment(spec, boxId));
         try {
-            Files.createDirectories(spec.logFile().getParent());
+            // isDirectory first: createDirectories on an existing directory costs an exception.
+            if (!Files.isDirectory(spec.logFile().getParent())) {
+                Files.createDirectories(spec.logFile().getParent());
+            }
         } catch (IOException e) {
             throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.boxd.reconcile;
 
+import io.boxd.box.ExitWatcher;
 import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import io.boxd.testkit.Scratch;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestExecutionListeners;
@@ -48,6 +50,8 @@ class ExitDetectionTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    ExitWatcher watcher;
     Http rest;
 
     @BeforeEach
@@ -91,6 +95,25 @@ class ExitDetectionTest {
         assertThat(Collections.max(took)).as("ms from exit to EXITED, each of %s", took).isLessThanOrEqualTo(1000);
     }
 
+    /**
+     * A create answers before its watch is made (the registrar makes it); the first spawn waits
+     * for it. A process that exits at once, spawned right after the create, must still be seen.
+     */
+    @Test
+    void aProcessThatExitsAtOnceRightAfterTheCreateIsStillSeenToExit() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = box();
+            spawn(id, "[\"true\"]");
+            ids.add(id);
+        }
+        for (String id : ids) {
+            long ms = StartupReconcileOrphansTest.waitForState(rest, id, "EXITED", 5000);
+            assertThat(ms).as("ms until box %s, whose process exited at once, was EXITED", id).isLessThanOrEqualTo(1000);
+            assertThat(types(id)).containsSubsequence("created", "process-started", "exited");
+        }
+    }
+
     @Test
     void boxWithADoubleForkedDaemonIsExitedOnlyWhenTheLastProcessDies() {
         String id = box();
@@ -119,11 +142,13 @@ class ExitDetectionTest {
             }
             inodes.put(id, Kernel.inode(BASE_DIR.resolve(id)));
         }
+        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).as("every new box is watched").containsAll(inodes.values());
         for (String id : inodes.keySet()) {
             assertThat(rest.delete("/v1/boxes/" + id + "?force=true").status()).isEqualTo(204);
         }
         // On cgroupfs an rmdir leaves an inotify watch in place (with the inode): boxd must remove it.
+        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).as("watches left after the deletes").doesNotContainAnyElementsOf(inodes.values());
         for (String id : inodes.keySet()) {
             assertThat(types(id)).last().isEqualTo("removed");
@@ -134,10 +159,12 @@ class ExitDetectionTest {
     void aBoxRemovedBehindBoxdsBackIsLostAndLeavesNoInotifyWatchBehind() {
         String id = box();
         long inode = Kernel.inode(BASE_DIR.resolve(id));
+        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).contains(inode);
         Kernel.killAndRemove(BASE_DIR.resolve(id));
         assertThat(rest.post("/v1/reconcile", null).status()).isEqualTo(200);
         assertThat(state(id)).isEqualTo("LOST");
+        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).as("the lost box's watch").doesNotContain(inode);
     }
 
