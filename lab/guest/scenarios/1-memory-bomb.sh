@@ -54,6 +54,18 @@ expect "sleeper still in its box" grep -q -x "$SPID" "$(cg $SLEEPER)/cgroup.proc
 expect "sleeper box oom_kill = 0" eq "$(kv "$(cg $SLEEPER)/memory.events" oom_kill)" 0
 api GET "/v1/boxes/$SLEEPER"; expect "sleeper box state RUNNING" eq "$(j .state)" RUNNING
 
-for b in $BOMB $SLEEPER; do destroy_box $b; done
+# Deletes take the last counters into the history before the rmdir: the bomb's (empty since its
+# OOM) by a plain DELETE, which saves them with its intent, the sleeper's by a forced one.
+api DELETE "/v1/boxes/$BOMB"; expect "plain DELETE of the emptied bomb box: 204" eq "$CODE" 204
+destroy_box $SLEEPER
 expect "cgroups removed" bash -c "[[ ! -e '$(cg $BOMB)' && ! -e '$(cg $SLEEPER)' ]]"
+final_before_removed() { # BOX → the final-counters detail, if it comes before "removed"
+  api GET "/v1/boxes/$1/events" > /dev/null
+  printf '%s' "$BODY" | jq -r '[.[].type] as $t | if (($t | index("final-counters")) // 1e9) < (($t | index("removed")) // -1)
+    then ([.[] | select(.type == "final-counters")][0].detail) else empty end'; }
+fb=$(final_before_removed $BOMB); fs=$(final_before_removed $SLEEPER)
+figure "bomb_final_counters=${fb:-absent}"
+expect "bomb history: final-counters (before removed) holds oom_kill = $k_oomkill" \
+  bash -c "[[ '$fb' =~ (^|,)memory\.events\.oom_kill=$k_oomkill(,|$) ]]"
+expect "sleeper history: final-counters before removed" bash -c "[[ -n '$fs' ]]"
 finish

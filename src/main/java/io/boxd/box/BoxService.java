@@ -301,8 +301,10 @@ public class BoxService {
                         "box '" + id + "' has live processes; kill or stop it first, or DELETE with force=true");
             }
             rec.state(BoxState.REMOVING);
-            rec = saveWith(rec, null);
-            removeNow(rec, force);
+            // An empty box's counters are final already: they go in with the intent, one commit.
+            List<BoxEvent> taken = force ? List.of() : takeFinalCounters(rec);
+            rec = saveWith(rec, taken);
+            removeNow(rec, force, !force);
             return null;
         });
     }
@@ -312,23 +314,45 @@ public class BoxService {
      * a delete that a crash interrupted. Caller holds the box's lock.
      */
     void removeNow(BoxRecord rec, boolean kill) {
+        removeNow(rec, kill, false);
+    }
+
+    /** {@code countersTaken}: the REMOVING record already holds the final counters. */
+    private void removeNow(BoxRecord rec, boolean kill, boolean countersTaken) {
         String id = rec.id;
         if (kill) {
             driver.kill(id);
         }
-        if (driver.exists(id)) {
-            BoxStats last = driver.counters(id);
-            noteCounters(id, last);
-            String counters = Counters.format(Counters.of(last));
-            if (!counters.isEmpty()) {
-                history.add(BoxEvent.of(id, "final-counters", counters));
+        BoxRecord current = rec;
+        if (!countersTaken) {
+            // Saved before the rmdir: once the cgroup is gone, so are its counters.
+            List<BoxEvent> taken = takeFinalCounters(current);
+            if (!taken.isEmpty()) {
+                current = saveWith(current, taken);
             }
         }
         watcher.unwatch(id);
         driver.remove(id);
-        BoxRecord fresh = load(id);
-        fresh.state(BoxState.REMOVED);
-        saveWith(fresh, BoxEvent.of(id, "removed", (kill ? "killed, then " : "") + "removed " + fresh.cgroupPath));
+        current.state(BoxState.REMOVED);
+        saveWith(current, List.of(BoxEvent.of(id, "removed", (kill ? "killed, then " : "") + "removed " + current.cgroupPath)));
+    }
+
+    /**
+     * Puts the box's last OOM and pids counters into {@code rec} (in memory) and returns what the
+     * history gains with them: an event per rise, then the final snapshot. Nothing once the
+     * cgroup is gone.
+     */
+    private List<BoxEvent> takeFinalCounters(BoxRecord rec) {
+        if (!driver.exists(rec.id)) {
+            return List.of();
+        }
+        BoxStats last = driver.counters(rec.id);
+        List<BoxEvent> events = new ArrayList<>(CounterRecorder.apply(rec, last));
+        String counters = Counters.format(Counters.of(last));
+        if (!counters.isEmpty()) {
+            events.add(BoxEvent.of(rec.id, "final-counters", counters));
+        }
+        return events;
     }
 
     /** Records rises in the OOM and pids counters as events. Caller holds the box's lock. */
@@ -347,11 +371,14 @@ public class BoxService {
     }
 
     private BoxRecord saveWith(BoxRecord rec, BoxEvent event) {
+        return saveWith(rec, List.of(event));
+    }
+
+    /** The record and its events, in one transaction. */
+    private BoxRecord saveWith(BoxRecord rec, List<BoxEvent> events) {
         return tx.execute(s -> {
             BoxRecord saved = boxes.save(rec);
-            if (event != null) {
-                history.add(event);
-            }
+            events.forEach(history::add);
             return saved;
         });
     }

@@ -2,6 +2,7 @@ package io.boxd.box;
 
 import io.boxd.driver.BoxStats;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -26,31 +27,40 @@ class CounterRecorder {
 
     /** Caller holds the box's lock. */
     void note(String id, BoxStats stats) {
-        var now = Counters.of(stats);
-        if (now.isEmpty()) {
+        if (Counters.of(stats).isEmpty()) {
             return;
         }
         BoxRecord rec = boxes.findById(id).orElse(null);
         if (rec == null) {
             return;
         }
-        var before = Counters.parse(rec.counters);
-        var merged = Counters.merge(before, now);
-        String formatted = Counters.format(merged);
-        if (formatted.equals(rec.counters)) {
+        String was = rec.counters;
+        List<BoxEvent> rises = apply(rec, stats);
+        if (Objects.equals(was, rec.counters)) {
             return;
         }
-        List<Counters.Rise> rises = Counters.rises(before, merged);
-        rec.counters = formatted;
         try {
             tx.executeWithoutResult(s -> {
                 boxes.save(rec);
-                for (Counters.Rise r : rises) {
-                    history.add(BoxEvent.of(id, r.type(), r.detail()));
-                }
+                rises.forEach(history::add);
             });
         } catch (OptimisticLockingFailureException e) {
             log.debug("counters for {} changed under us; the next read records them", id);
         }
+    }
+
+    /**
+     * Merges {@code stats} into the record's counters, in memory, and returns an event per rise
+     * since what the record held: the caller saves the record and the events together.
+     */
+    static List<BoxEvent> apply(BoxRecord rec, BoxStats stats) {
+        var now = Counters.of(stats);
+        if (now.isEmpty()) {
+            return List.of();
+        }
+        var before = Counters.parse(rec.counters);
+        var merged = Counters.merge(before, now);
+        rec.counters = Counters.format(merged);
+        return Counters.rises(before, merged).stream().map(r -> BoxEvent.of(rec.id, r.type(), r.detail())).toList();
     }
 }

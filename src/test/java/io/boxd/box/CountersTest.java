@@ -56,6 +56,35 @@ class CountersTest {
     }
 
     @Test
+    void applyingCountersToARecordReturnsTheRiseEventsAndKeepsTheMergedCounters() {
+        BoxRecord rec = new BoxRecord();
+        rec.id = "b1";
+        rec.counters = Counters.format(Counters.of(stats(0, 0, 2)));
+        var events = CounterRecorder.apply(rec, stats(1, 1, 2));
+        assertThat(events).extracting(BoxEvent::type).containsExactly("oom-kill", "oom");
+        assertThat(events).extracting(BoxEvent::boxId).containsOnly("b1");
+        assertThat(Counters.parse(rec.counters)).isEqualTo(Counters.of(stats(1, 1, 2)));
+    }
+
+    @Test
+    void applyingTheSameCountersAgainChangesNothing() {
+        BoxRecord rec = new BoxRecord();
+        rec.id = "b1";
+        rec.counters = Counters.format(Counters.of(stats(1, 1, 2)));
+        String was = rec.counters;
+        assertThat(CounterRecorder.apply(rec, stats(1, 1, 2))).isEmpty();
+        assertThat(rec.counters).isEqualTo(was);
+    }
+
+    @Test
+    void applyingNoCountersLeavesTheRecordAlone() {
+        BoxRecord rec = new BoxRecord();
+        rec.id = "b1";
+        assertThat(CounterRecorder.apply(rec, new BoxStats(null, null, null))).isEmpty();
+        assertThat(rec.counters).isNull();
+    }
+
+    @Test
     void missingFilesGiveNoCounters() {
         assertThat(Counters.of(new BoxStats(null, null, null))).isEmpty();
     }
