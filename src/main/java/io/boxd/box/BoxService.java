@@ -242,7 +242,6 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            watcher.awaitWatch(id);
             SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), logFile(id)));
             rec.state(BoxState.RUNNING);
             saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv() + " as " + as));
@@ -257,7 +256,6 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            watcher.awaitWatch(id);
             driver.adopt(id, pid);
             rec.state(BoxState.RUNNING);
             return view(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));

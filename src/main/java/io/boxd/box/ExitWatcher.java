@@ -16,16 +16,10 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +35,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>kernfs only notifies about a file whose inode is in memory, so each watched box keeps its
  * event files open: that pins the inodes, and with them the notifications.
- *
- * <p>Watches are made and dropped on one thread of their own, in the order asked: Java's
- * WatchService hands every registration and cancel to its own thread and waits for it, two
- * thread wake-ups that a create or a delete need not wait for. A box's first spawn or adopt
- * waits for its watch ({@link #awaitWatch}), so no process runs in a box that is not followed.
  */
 @Component
 public class ExitWatcher implements SmartLifecycle {
@@ -72,14 +61,6 @@ public class ExitWatcher implements SmartLifecycle {
     /** Boxes with a check queued, and what it must look at. */
     private final Map<String, Integer> queued = new ConcurrentHashMap<>();
     private final AtomicBoolean checkAllQueued = new AtomicBoolean();
-    /** Watches queued by {@link #watch} and not yet made, by box. */
-    private final Map<String, CompletableFuture<Void>> making = new ConcurrentHashMap<>();
-    /** Makes and drops watches, one at a time, in the order asked. */
-    private final ExecutorService registrar = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "boxd-watch-registrar");
-        t.setDaemon(true);
-        return t;
-    });
     private final ScheduledThreadPoolExecutor handler = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "boxd-exit-handler");
         t.setDaemon(true);
@@ -99,80 +80,14 @@ public class ExitWatcher implements SmartLifecycle {
         handler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /**
-     * Follows a new box's cgroup directory, soon: the watch is made on the registrar thread, and
-     * {@link #awaitWatch} waits for it. Harmless if the box is already followed or gone.
-     */
+    /** Follows a new box's cgroup directory; harmless if it is already followed or gone. */
     public void watch(String id) {
-        CompletableFuture<Void> made = new CompletableFuture<>();
-        making.put(id, made);
-        if (!register(() -> {
-            try {
-                follow(id, false);
-            } finally {
-                making.remove(id, made);
-                made.complete(null);
-            }
-        })) {
-            making.remove(id, made);
-            made.complete(null);
-        }
+        follow(id, false);
     }
 
-    /**
-     * Returns once the watch that {@link #watch} queued for this box is made (at once when none
-     * is pending). Spawn and adopt call it before a process can enter the box. If the registrar
-     * does not answer in time, the periodic reconcile follows the box instead.
-     */
-    public void awaitWatch(String id) {
-        CompletableFuture<Void> pending = making.get(id);
-        if (pending != null) {
-            try {
-                pending.get(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                log.warn("the watch of box {} is not made yet; the periodic reconcile follows the box: {}", id, e.toString());
-            }
-        }
-    }
-
-    /**
-     * Follows a box found on disk, and looks once at what may have changed while nobody watched.
-     * Returns once the watch is made: reconciliation calls it under the box's lock.
-     */
+    /** Follows a box found on disk, and looks once at what may have changed while nobody watched. */
     public void watchAndCheck(String id) {
-        awaitRegistrar(() -> follow(id, true));
-    }
-
-    /** Returns once every watch change asked for before this call is done. */
-    public void settle() {
-        awaitRegistrar(() -> { });
-    }
-
-    private boolean register(Runnable change) {
-        try {
-            registrar.execute(change);
-            return true;
-        } catch (RejectedExecutionException stopped) {
-            return false; // boxd is stopping; the startup reconcile follows every box again
-        }
-    }
-
-    private void awaitRegistrar(Runnable change) {
-        Future<?> done;
-        try {
-            done = registrar.submit(change);
-        } catch (RejectedExecutionException stopped) {
-            return;
-        }
-        try {
-            done.get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("watch registrar: {}", e.toString());
-        }
+        follow(id, true);
     }
 
     private void follow(String id, boolean check) {
@@ -194,13 +109,8 @@ public class ExitWatcher implements SmartLifecycle {
                 }
             }
             closeAll(pinned.put(id, open));
-        } catch (NoSuchFileException gone) {
-            log.debug("box {} was removed before its watch was made", id);
-            return;
         } catch (IOException | RuntimeException e) {
-            if (ws != null) {
-                log.warn("cannot watch box {}: {}", id, e.getMessage());
-            }
+            log.warn("cannot watch box {}: {}", id, e.getMessage());
             return;
         }
         if (check) {
@@ -221,16 +131,11 @@ public class ExitWatcher implements SmartLifecycle {
     }
 
     /**
-     * Stops following a box, soon (on the registrar thread, after any watch asked for before).
-     * The watch must be cancelled: on cgroupfs (kernfs) an rmdir does not drop it, as it does on
-     * other file systems; the kernel keeps it, and the directory's inode, until the watch is
-     * removed or boxd exits.
+     * Stops following a box. The watch must be cancelled: on cgroupfs (kernfs) an rmdir does not
+     * drop it, as it does on other file systems; the kernel keeps it, and the directory's inode,
+     * until the watch is removed or boxd exits.
      */
     public void unwatch(String id) {
-        register(() -> unfollow(id));
-    }
-
-    private void unfollow(String id) {
         WatchKey key = keys.remove(id);
         if (key != null) {
             ids.remove(key);
@@ -401,7 +306,6 @@ public class ExitWatcher implements SmartLifecycle {
             // closing anyway
         }
         handler.shutdown();
-        registrar.shutdown();
         pinned.values().forEach(ExitWatcher::closeAll);
         pinned.clear();
         ws = null;

@@ -145,7 +145,6 @@ class KernelSideCleanupTest {
         assertThat(inode[0]).as("the driver made the cgroup").isPositive();
         assertThat(BASE_DIR.resolve(id)).as("the failed create's cgroup").doesNotExist();
         assertThat(stateInDb(id)).as("the failed create's record").isNull();
-        watcher.settle();
         assertThat(watcher.watching(id)).isFalse();
         assertThat(Kernel.inotifyWatchedInodes()).as("the failed create's watch").doesNotContain(inode[0]);
     }
@@ -175,13 +174,11 @@ class KernelSideCleanupTest {
                 .satisfies(e -> assertThat(e.getSuppressed()).anyMatch(s -> s.getMessage().contains("injected")));
         assertThat(stateInDb(id)).as("the intent stays while its cgroup does").isEqualTo("CREATING");
         assertThat(BASE_DIR.resolve(id)).isDirectory();
-        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).doesNotContain(inode[0]);
 
         reconciler.run("manual");
         assertThat(stateInDb(id)).as("reconcile rolled the create back").isNull();
         assertThat(BASE_DIR.resolve(id)).doesNotExist();
-        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).doesNotContain(inode[0]);
     }
 
@@ -192,7 +189,6 @@ class KernelSideCleanupTest {
         String id = nextId();
         create(id);
         long inode = Kernel.inode(BASE_DIR.resolve(id));
-        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).contains(inode);
         // As a crash between the mkdir and the CREATED write leaves it, watched.
         jdbc.update("UPDATE box SET state = 'CREATING' WHERE id = ?", id);
@@ -200,7 +196,6 @@ class KernelSideCleanupTest {
         reconciler.run("manual");
         assertThat(stateInDb(id)).isNull();
         assertThat(BASE_DIR.resolve(id)).doesNotExist();
-        watcher.settle();
         assertThat(watcher.watching(id)).isFalse();
         assertThat(Kernel.inotifyWatchedInodes()).as("the rolled-back box's watch").doesNotContain(inode);
     }
@@ -210,7 +205,6 @@ class KernelSideCleanupTest {
         String id = nextId();
         create(id);
         long inode = Kernel.inode(BASE_DIR.resolve(id));
-        watcher.settle();
         assertThat(Kernel.inotifyWatchedInodes()).contains(inode);
         // The record goes, the cgroup and its watch stay: an orphan (the policy here is reap).
         jdbc.update("DELETE FROM box_event WHERE box_id = ?", id);
@@ -219,7 +213,6 @@ class KernelSideCleanupTest {
 
         reconciler.run("manual");
         assertThat(BASE_DIR.resolve(id)).as("the reaped orphan").doesNotExist();
-        watcher.settle();
         assertThat(watcher.watching(id)).isFalse();
         assertThat(Kernel.inotifyWatchedInodes()).as("the reaped orphan's watch").doesNotContain(inode);
     }
@@ -278,7 +271,6 @@ class KernelSideCleanupTest {
         delete.get(60, TimeUnit.SECONDS);
         assertThat(stateInDb(id)).isEqualTo("REMOVED");
         assertThat(BASE_DIR.resolve(id)).doesNotExist();
-        watcher.settle();
         assertThat(watcher.watching(id)).isFalse();
         assertThat(Kernel.inotifyWatchedInodes()).as("the deleted box's watch").doesNotContain(inode);
     }
