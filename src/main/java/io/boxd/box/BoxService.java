@@ -302,27 +302,22 @@ public class BoxService {
             // An empty box's counters are final already: they go in with the intent, one commit.
             List<BoxEvent> taken = force ? List.of() : takeFinalCounters(rec);
             rec = saveWith(rec, taken);
-            removeNow(rec, force, !force);
+            removeNow(rec, force);
             return null;
         });
     }
 
     /**
      * The kernel half of delete, from REMOVING to REMOVED. Also used by reconciliation to finish
-     * a delete that a crash interrupted. Caller holds the box's lock.
+     * a delete that a crash interrupted. With {@code kill}, the final counters are taken after
+     * the kill; without, the box was empty and the REMOVING record already holds them. Caller
+     * holds the box's lock.
      */
     void removeNow(BoxRecord rec, boolean kill) {
-        removeNow(rec, kill, false);
-    }
-
-    /** {@code countersTaken}: the REMOVING record already holds the final counters. */
-    private void removeNow(BoxRecord rec, boolean kill, boolean countersTaken) {
         String id = rec.id;
+        BoxRecord current = rec;
         if (kill) {
             driver.kill(id);
-        }
-        BoxRecord current = rec;
-        if (!countersTaken) {
             // Saved before the rmdir: once the cgroup is gone, so are its counters.
             List<BoxEvent> taken = takeFinalCounters(current);
             if (!taken.isEmpty()) {
@@ -332,7 +327,7 @@ public class BoxService {
         watcher.unwatch(id);
         driver.remove(id);
         current.state(BoxState.REMOVED);
-        saveWith(current, List.of(BoxEvent.of(id, "removed", (kill ? "killed, then " : "") + "removed " + current.cgroupPath)));
+        saveWith(current, BoxEvent.of(id, "removed", (kill ? "killed, then " : "") + "removed " + current.cgroupPath));
     }
 
     /**

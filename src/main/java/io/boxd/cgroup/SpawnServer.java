@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,14 +74,7 @@ final class SpawnServer {
      */
     synchronized int spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
         byte[] request = request(cgroupProcs, expectedCgroup, spec, Spawner.environment(spec, boxId));
-        try {
-            // isDirectory first: createDirectories on an existing directory costs an exception.
-            if (!Files.isDirectory(spec.logFile().getParent())) {
-                Files.createDirectories(spec.logFile().getParent());
-            }
-        } catch (IOException e) {
-            throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
-        }
+        Spawner.ensureLogDirectory(spec);
         String said;
         try {
             ensureRunning();

@@ -135,12 +135,20 @@ public final class Spawner {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().putAll(wrapperEnvironment());
-        try {
-            Files.createDirectories(spec.logFile().getParent());
-        } catch (IOException e) {
-            throw new SpawnFailedException("cannot create log directory " + spec.logFile().getParent() + ": " + e.getMessage(), e);
-        }
+        ensureLogDirectory(spec);
         return pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+    }
+
+    /** Makes the log file's directory if it is missing (checked first: creating an existing one costs an exception). */
+    static void ensureLogDirectory(SpawnSpec spec) {
+        Path dir = spec.logFile().getParent();
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new SpawnFailedException("cannot create log directory " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** What the wrapper stages run with, whatever the request asked for. */
