@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,9 +123,17 @@ class KernelSideCleanupTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    /**
+     * Its own threads for the racing calls, which block. On a 2-core host Java 17's
+     * CompletableFuture made a thread per task, but JDK 25's runs them on the common pool's one
+     * worker: there the probe that lockIsFree queued behind a blocked pass never ran.
+     */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
     @AfterEach
     void unhook() {
         hook = null;
+        threads.shutdownNow();
     }
 
     // ---- a create whose record cannot be saved ------------------------------------------------
@@ -252,11 +262,11 @@ class KernelSideCleanupTest {
                 }
             }
         };
-        CompletableFuture<?> pass = CompletableFuture.runAsync(() -> reconciler.run("manual"));
+        CompletableFuture<?> pass = CompletableFuture.runAsync(() -> reconciler.run("manual"), threads);
         while (!atExists.await(10, TimeUnit.MILLISECONDS) && !pass.isDone()) {
             // either the pass stopped outside the lock, or it finished
         }
-        CompletableFuture<?> delete = CompletableFuture.runAsync(() -> service.delete(id, true));
+        CompletableFuture<?> delete = CompletableFuture.runAsync(() -> service.delete(id, true), threads);
         try {
             assertThat(atRemove.await(30, TimeUnit.SECONDS)).as("the delete reached its rmdir").isTrue();
             resumeExists.countDown();
@@ -307,7 +317,7 @@ class KernelSideCleanupTest {
             locked.countDown();
             await(release);
             return null;
-        }));
+        }), threads);
         try {
             assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
             ProcessHandle.of(heldPid).ifPresent(ProcessHandle::destroyForcibly);
@@ -372,7 +382,7 @@ class KernelSideCleanupTest {
 
     /** Asked from another thread: the caller may hold the lock itself, and it is reentrant. */
     private boolean lockIsFree(String id) {
-        return CompletableFuture.supplyAsync(() -> locks.tryWith(id, () -> { })).join();
+        return CompletableFuture.supplyAsync(() -> locks.tryWith(id, () -> { }), threads).join();
     }
 
     private static void await(CountDownLatch latch) {
