@@ -85,6 +85,20 @@ class SecurityHttpTest {
     }
 
     @Test
+    void publicProbesTellTheirStatusButNotTheHost() {
+        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+            Reply r = anonymous.get(probe);
+            assertThat(r.status()).as("%s", r).isEqualTo(200);
+            assertThat(r.body()).as(probe).doesNotContain("\"details\"", world.baseDir.getFileName().toString(), "controllers");
+        }
+        assertThat(anonymous.get("/actuator/health/readiness").json().path("components").path("cgroup").path("status").asString())
+                .isEqualTo("UP");
+        Reply full = viewer.get("/actuator/health");
+        assertThat(full.json().path("components").path("cgroup").path("details").path("base").asString()).as("%s", full)
+                .isEqualTo(world.baseDir.getFileName().toString());
+    }
+
+    @Test
     void aWrongTokenIs401AndAViewerMayOnlyRead() {
         Reply bad = anonymous.as("not-a-token-0123456789").get("/v1/boxes").problem(401, "unauthorized");
         assertThat(bad.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
