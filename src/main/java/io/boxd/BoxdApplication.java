@@ -1,5 +1,6 @@
 package io.boxd;
 
+import io.boxd.startup.CompilerThreads;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,6 +14,8 @@ public class BoxdApplication {
         if (System.getProperty("jdk.lang.Process.launchMechanism") == null && Runtime.version().feature() <= 21) {
             System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
         }
-        SpringApplication.run(BoxdApplication.class, args);
+        SpringApplication app = new SpringApplication(BoxdApplication.class);
+        CompilerThreads.whileStarting(app);
+        app.run(args);
     }
 }

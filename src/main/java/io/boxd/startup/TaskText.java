@@ -1,0 +1,62 @@
+package io.boxd.startup;
+
+import java.util.OptionalInt;
+
+/** Parsers for {@code /proc/<pid>/task/<tid>} and {@code /proc/self/status} text. */
+final class TaskText {
+
+    /** HotSpot's C2 threads are "C2 CompilerThread0"..., cut by the kernel to 15 characters. */
+    static final String C2_COMM = "C2 CompilerThre";
+
+    private TaskText() {
+    }
+
+    static final String C1_COMM = "C1 CompilerThre";
+
+    static boolean isC2(String comm) {
+        return comm.strip().equals(C2_COMM);
+    }
+
+    /** C1 or C2: a compiler thread may start more of either, and they inherit its nice. */
+    static boolean isCompiler(String comm) {
+        return isC2(comm) || comm.strip().equals(C1_COMM);
+    }
+
+    /**
+     * The nice value of a {@code stat} line: field 19, counted after the command, which is in
+     * parentheses and may itself hold spaces and parentheses.
+     */
+    static OptionalInt nice(String stat) {
+        int end = stat.lastIndexOf(')');
+        if (end < 0) {
+            return OptionalInt.empty();
+        }
+        String[] f = stat.substring(end + 1).strip().split("\\s+");
+        // f[0] is field 3 (state), so field 19 is f[16].
+        if (f.length < 17) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(f[16]));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** The effective uid of a {@code status} file ("Uid: real effective saved fs"). */
+    static OptionalInt effectiveUid(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring(4).strip().split("\\s+");
+                if (f.length >= 2) {
+                    try {
+                        return OptionalInt.of(Integer.parseInt(f[1]));
+                    } catch (NumberFormatException e) {
+                        return OptionalInt.empty();
+                    }
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+}
