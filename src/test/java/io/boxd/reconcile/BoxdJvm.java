@@ -61,9 +61,12 @@ final class BoxdJvm implements AutoCloseable {
             throw new IllegalStateException("boxd is already running");
         }
         port = freePort();
+        // Beside the data dir, in the test's own temp dir: a boxd killed with SIGKILL never stops
+        // Tomcat, which is what removes its tomcat.* dirs from java.io.tmpdir.
+        Path javaTmp = Files.createDirectories(dataDir.resolveSibling("java-tmp"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off"));
+                "-Xlog:cds+dynamic=off", "-Djava.io.tmpdir=" + javaTmp));
         cmd.addAll(cdsFlags());
         cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classpath()), "io.boxd.BoxdApplication",
                 "--server.port=" + port, "--boxd.data-dir=" + dataDir, "--boxd.cgroup.base=" + base,
