@@ -2,9 +2,6 @@ package io.boxd.security;
 
 import io.boxd.box.BoxProblems.Invalid;
 import io.boxd.box.BoxProblems.Invalid.Violation;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,8 +21,6 @@ import org.springframework.stereotype.Component;
 public class SpawnIdentity {
 
     private static final Logger log = LoggerFactory.getLogger(SpawnIdentity.class);
-    private static final int CAP_SETGID = 6;
-    private static final int CAP_SETUID = 7;
 
     /** The uid and gid to start as; both null means "as boxd itself" (no privilege change). */
     public record Identity(Integer uid, Integer gid) {
@@ -92,37 +87,6 @@ public class SpawnIdentity {
     private static void throwIf(List<Violation> bad) {
         if (!bad.isEmpty()) {
             throw new Invalid(bad);
-        }
-    }
-
-    /** boxd's own effective uid/gid and whether it may change them, from {@code /proc/self/status}. */
-    record ProcSelf(int uid, int gid, boolean canSwitch) {
-
-        static ProcSelf read() {
-            try {
-                return parse(Files.readAllLines(Path.of("/proc/self/status")));
-            } catch (IOException | RuntimeException e) {
-                log.warn("cannot read /proc/self/status ({}); assuming boxd cannot change uid", e.toString());
-                return new ProcSelf(-1, -1, false);
-            }
-        }
-
-        static ProcSelf parse(List<String> status) {
-            int uid = -1;
-            int gid = -1;
-            long capEff = 0;
-            for (String line : status) {
-                String[] f = line.split("\\s+");
-                switch (f[0]) {
-                    case "Uid:" -> uid = Integer.parseInt(f[2]);
-                    case "Gid:" -> gid = Integer.parseInt(f[2]);
-                    case "CapEff:" -> capEff = Long.parseUnsignedLong(f[1], 16);
-                    default -> {
-                    }
-                }
-            }
-            boolean can = (capEff & (1L << CAP_SETUID)) != 0 && (capEff & (1L << CAP_SETGID)) != 0;
-            return new ProcSelf(uid, gid, can);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.boxd.startup;
 
+import io.boxd.security.ProcSelf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -17,8 +18,9 @@ import org.springframework.context.ApplicationListener;
 
 /**
  * Runs the JIT's C2 compiler threads at nice {@value #STARTUP_NICE} while boxd starts and puts
- * every compiler thread back at the JVM's own nice when boxd is ready. Only as root: anyone may
- * raise a nice value, but only root may lower it again. Every change is read back from
+ * every compiler thread back at the JVM's own nice when boxd is ready. Only with CAP_SYS_NICE:
+ * anyone may raise a nice value, but lowering it again takes that capability, which uid 0 in the
+ * Helm chart's cut-down set does not have. Every change is read back from
  * {@code /proc}; anything that does not work leaves the JVM as it was and never fails the start.
  * {@code -Dboxd.startup.c2-nice=off} turns it off.
  */
@@ -43,17 +45,20 @@ public final class CompilerThreads {
         if ("off".equals(System.getProperty(SWITCH))) {
             return;
         }
-        CompilerThreads c = lower(Path.of("/proc/self"));
+        CompilerThreads c = lower(Path.of("/proc/self"), ProcSelf.read());
         if (!c.lowered.isEmpty()) {
             app.addListeners(new RestoreWhenReady(c));
         }
     }
 
-    /** Lowers this JVM's C2 threads; the result knows which, and the nice to go back to. */
-    static CompilerThreads lower(Path self) {
+    /**
+     * Lowers this JVM's C2 threads if {@code privileges} may put them back; the result knows
+     * which, and the nice to go back to.
+     */
+    static CompilerThreads lower(Path self, ProcSelf privileges) {
         List<Integer> lowered = new ArrayList<>();
         int original = nice(self, 0).orElse(0);
-        if (effectiveUid(self) != 0) {
+        if (!privileges.has(ProcSelf.CAP_SYS_NICE)) {
             return new CompilerThreads(self, original, lowered);
         }
         for (int tid : compilerThreads(self, true)) {
@@ -107,11 +112,6 @@ public final class CompilerThreads {
     private static OptionalInt nice(Path self, int tid) {
         String stat = read(tid == 0 ? self.resolve("stat") : self.resolve("task").resolve(Integer.toString(tid)).resolve("stat"));
         return stat == null ? OptionalInt.empty() : TaskText.nice(stat);
-    }
-
-    private static int effectiveUid(Path self) {
-        String status = read(self.resolve("status"));
-        return status == null ? -1 : TaskText.effectiveUid(status).orElse(-1);
     }
 
     /** {@code renice} (util-linux, absolute with -n) on one thread, then read back. */

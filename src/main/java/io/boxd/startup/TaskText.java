@@ -2,16 +2,15 @@ package io.boxd.startup;
 
 import java.util.OptionalInt;
 
-/** Parsers for {@code /proc/<pid>/task/<tid>} and {@code /proc/self/status} text. */
+/** Parsers for {@code /proc/<pid>/task/<tid>} text. */
 final class TaskText {
 
     /** HotSpot's C2 threads are "C2 CompilerThread0"..., cut by the kernel to 15 characters. */
     static final String C2_COMM = "C2 CompilerThre";
+    static final String C1_COMM = "C1 CompilerThre";
 
     private TaskText() {
     }
-
-    static final String C1_COMM = "C1 CompilerThre";
 
     static boolean isC2(String comm) {
         return comm.strip().equals(C2_COMM);
@@ -41,22 +40,5 @@ final class TaskText {
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
-    }
-
-    /** The effective uid of a {@code status} file ("Uid: real effective saved fs"). */
-    static OptionalInt effectiveUid(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("Uid:")) {
-                String[] f = line.substring(4).strip().split("\\s+");
-                if (f.length >= 2) {
-                    try {
-                        return OptionalInt.of(Integer.parseInt(f[1]));
-                    } catch (NumberFormatException e) {
-                        return OptionalInt.empty();
-                    }
-                }
-            }
-        }
-        return OptionalInt.empty();
     }
 }

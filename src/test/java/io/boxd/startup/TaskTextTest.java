@@ -48,19 +48,4 @@ class TaskTextTest {
         assertThat(TaskText.isC2(comm)).isEqualTo(c2);
         assertThat(TaskText.isCompiler(comm)).isEqualTo(compiler);
     }
-
-    static Stream<Arguments> statuses() {
-        return Stream.of(
-                Arguments.of("Name:\tjava\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t14186\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
-                        OptionalInt.of(0)),
-                Arguments.of("Name:\tjava\nUid:\t1000\t1000\t1000\t1000\n", OptionalInt.of(1000)),
-                Arguments.of("Name:\tjava\nUid:\t1000\t0\t0\t0\n", OptionalInt.of(0)),
-                Arguments.of("Name:\tjava\n", OptionalInt.empty()));
-    }
-
-    @ParameterizedTest
-    @MethodSource("statuses")
-    void theEffectiveUidIsTheSecondUidField(String status, OptionalInt uid) {
-        assertThat(TaskText.effectiveUid(status)).isEqualTo(uid);
-    }
 }
