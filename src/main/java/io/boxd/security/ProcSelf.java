@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * boxd's own effective uid, gid and capabilities, from {@code /proc/self/status}. What boxd may
- * do follows from the capabilities, not from uid 0: the Helm chart and the image run it as uid 0
- * with only CAP_SETUID, CAP_SETGID and CAP_KILL.
+ * do follows from the capabilities, not from uid 0: as root, the image's entrypoint and the Helm
+ * chart leave it only CAP_SETUID, CAP_SETGID and CAP_KILL.
  */
 public record ProcSelf(int uid, int gid, long capEff) {
 
