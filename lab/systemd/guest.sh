@@ -179,6 +179,9 @@ check "root: the request's environment reaches only the target, never the wrappe
 sleep 1000 & A1=$!
 r=$(api $P POST /v1/boxes/r1/processes/adopt "{\"pid\":$A1}"); where=$(in_cg $A1)
 [ "${r%% *}" = 200 ] && [[ "$where" == /boxlite.slice/$UNIT/* ]]; check "root: adopt moves a pid into the box through a scope" $? "HTTP ${r%% *}; pid $A1 in $where"
+init_before=$(in_cg 1); r=$(api $P POST /v1/boxes/r1/processes/adopt '{"pid":1}'); init_after=$(in_cg 1)
+[ "${r%% *}" = 422 ] && [ "$(body .type)" = urn:boxd:problem:process-not-adoptable ] && [ "$init_after" = "$init_before" ]
+check "root: adopt of pid 1 (systemd) is refused with 422 before any scope is made" $? "HTTP ${r%% *} $(body .type); pid 1 in $init_before, then $init_after"
 
 api $P POST /v1/boxes '{"id":"r2","limits":{"memoryMaxBytes":67108864}}' >/dev/null
 api $P POST /v1/boxes/r2/processes '{"argv":["sleep","1000"]}' >/dev/null; S2=$(body .pid)

@@ -110,7 +110,7 @@ class BoxController {
     }
 
     @PostMapping(path = "/{id}/processes/adopt", consumes = "application/json")
-    @Operation(summary = "Move an existing process into the box, verified through /proc/<pid>/cgroup")
+    @Operation(summary = "Move an existing process into the box, verified through /proc/<pid>/cgroup; 422 for one a box must not hold: init, boxd or an ancestor of boxd, a kernel thread, a process of another box, a thread id")
     Box adopt(@PathVariable String id, @RequestBody Adopt body) {
         if (body.pid() == null) {
             throw new io.boxd.box.BoxProblems.Invalid("pid", "is required");

@@ -5,6 +5,7 @@ import io.boxd.box.BoxProblems.Invalid.Violation;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.NoSuchProcessException;
+import io.boxd.driver.NotAdoptableException;
 import io.boxd.driver.SpawnFailedException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -68,6 +69,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NoSuchProcessException.class)
     ResponseEntity<ProblemDetail> noProcess(NoSuchProcessException e) {
         return respond(Problems.of(HttpStatus.NOT_FOUND, "process-not-found", e.getMessage()));
+    }
+
+    @ExceptionHandler(NotAdoptableException.class)
+    ResponseEntity<ProblemDetail> notAdoptable(NotAdoptableException e) {
+        return respond(Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "process-not-adoptable", e.getMessage()));
     }
 
     @ExceptionHandler(BoxProblems.Conflict.class)

@@ -290,9 +290,7 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public void adopt(String boxId, int pid) {
         String rel = requireBox(boxId);
-        if (!procs.alive(pid)) {
-            throw new NoSuchProcessException(pid);
-        }
+        procs.requireAdoptable(pid, "/" + rel);
         try {
             fs.write(rel, "cgroup.procs", Integer.toString(pid));
         } catch (CgroupWriteException e) {

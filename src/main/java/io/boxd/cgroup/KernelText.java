@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** Pure parsers for the text formats of cgroupfs and {@code /proc}. Tested from real kernel output. */
@@ -111,5 +113,42 @@ public final class KernelText {
     public static String cmdline(String raw) {
         String s = raw.endsWith("\0") ? raw.substring(0, raw.length() - 1) : raw;
         return s.replace('\0', ' ');
+    }
+
+    /**
+     * Field {@code n} of a {@code /proc/<pid>/stat} line, numbered as in proc(5) (1 is the pid,
+     * 2 the command), counted after the last {@code ')'} since the command in parentheses may
+     * hold spaces and parentheses; empty when the line is cut short.
+     */
+    public static Optional<String> statField(String stat, int n) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0 || n < 3) {
+            return Optional.empty();
+        }
+        String[] f = stat.substring(close + 1).strip().split("\\s+");
+        return n - 3 < f.length ? Optional.of(f[n - 3]) : Optional.empty();
+    }
+
+    /** The flags of a {@code /proc/<pid>/stat} line (field 9), unsigned. */
+    public static OptionalLong statFlags(String stat) {
+        try {
+            return statField(stat, 9).map(f -> OptionalLong.of(Long.parseUnsignedLong(f))).orElse(OptionalLong.empty());
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The {@code Tgid:} line of {@code /proc/<pid>/status}: the pid of the thread's process. */
+    public static OptionalInt tgid(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Tgid:")) {
+                try {
+                    return OptionalInt.of(Integer.parseInt(line.substring(5).trim()));
+                } catch (NumberFormatException e) {
+                    return OptionalInt.empty();
+                }
+            }
+        }
+        return OptionalInt.empty();
     }
 }

@@ -1,5 +1,8 @@
 package io.boxd.cgroup;
 
+import io.boxd.driver.Adoption;
+import io.boxd.driver.NoSuchProcessException;
+import io.boxd.driver.NotAdoptableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +25,35 @@ public final class Procs {
 
     public Optional<String> command(int pid) {
         return read(pid, "cmdline").map(KernelText::cmdline);
+    }
+
+    /**
+     * What {@link Adoption} needs to know of {@code pid}, or empty when it has gone. Its process
+     * (not the thread) is judged: the kernel moves the whole thread group.
+     */
+    public Optional<Adoption.Candidate> candidate(int pid) {
+        Optional<String> stat = read(pid, "stat");
+        Optional<String> status = read(pid, "status");
+        Optional<String> cgroup = cgroupOf(pid);
+        if (stat.isEmpty() || status.isEmpty() || cgroup.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean kthread = (KernelText.statFlags(stat.get()).orElse(0L) & Adoption.PF_KTHREAD) != 0;
+        return Optional.of(new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), kthread, cgroup.get()));
+    }
+
+    /**
+     * Throws unless {@code pid} lives and may join the box at {@code boxCgroup} (a path as
+     * {@link #cgroupOf} gives it): {@link NoSuchProcessException} or {@link NotAdoptableException}.
+     */
+    public void requireAdoptable(int pid, String boxCgroup) {
+        if (!alive(pid)) {
+            throw new NoSuchProcessException(pid);
+        }
+        Adoption.Candidate c = candidate(pid).orElseThrow(() -> new NoSuchProcessException(pid));
+        Adoption.refusal(c, Adoption.Self.current(), boxCgroup).ifPresent(why -> {
+            throw new NotAdoptableException(why);
+        });
     }
 
     public boolean alive(int pid) {

@@ -1,5 +1,6 @@
 package io.boxd.startup;
 
+import io.boxd.cgroup.KernelText;
 import java.util.OptionalInt;
 
 /** Parsers for {@code /proc/<pid>/task/<tid>} text. */
@@ -26,17 +27,8 @@ final class TaskText {
      * parentheses and may itself hold spaces and parentheses.
      */
     static OptionalInt nice(String stat) {
-        int end = stat.lastIndexOf(')');
-        if (end < 0) {
-            return OptionalInt.empty();
-        }
-        String[] f = stat.substring(end + 1).strip().split("\\s+");
-        // f[0] is field 3 (state), so field 19 is f[16].
-        if (f.length < 17) {
-            return OptionalInt.empty();
-        }
         try {
-            return OptionalInt.of(Integer.parseInt(f[16]));
+            return KernelText.statField(stat, 19).map(f -> OptionalInt.of(Integer.parseInt(f))).orElse(OptionalInt.empty());
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }

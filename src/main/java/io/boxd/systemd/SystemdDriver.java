@@ -193,9 +193,7 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public void adopt(String boxId, int pid) {
         String rel = requireBox(boxId);
-        if (!procs.alive(pid)) {
-            throw new NoSuchProcessException(pid);
-        }
+        procs.requireAdoptable(pid, "/" + rel);
         try {
             placeInScope(boxId, pid);
         } catch (DriverException e) {

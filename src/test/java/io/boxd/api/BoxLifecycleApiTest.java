@@ -269,6 +269,30 @@ class BoxLifecycleApiTest extends RealServerTest {
         assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("CREATED");
     }
 
+    @Test
+    void adoptOfInitOrOfBoxdItselfIs422AndMovesNothing() throws Exception {
+        String id = unique("adopt422");
+        create(id);
+        // The server runs in this JVM: its pid is boxd's.
+        for (long pid : new long[] {1, ProcessHandle.current().pid()}) {
+            String before = Sandbox.cgroupOf(pid);
+            Reply r;
+            try {
+                r = http.post("/v1/boxes/" + id + "/processes/adopt", "{\"pid\":" + pid + "}");
+            } finally {
+                String now = Sandbox.cgroupOf(pid);
+                if (!before.equals(now)) { // put it back before anything could kill the box
+                    java.nio.file.Files.writeString(io.boxd.testkit.Kernel.mount().resolve(before.substring(1)).resolve("cgroup.procs"), Long.toString(pid));
+                }
+                assertThat(now).as("pid %d's cgroup", pid).isEqualTo(before);
+            }
+            r.problem(422, "process-not-adoptable");
+            assertThat(r.json().path("detail").asString()).contains("pid " + pid);
+        }
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("CREATED");
+        assertThat(types(id)).doesNotContain("process-adopted");
+    }
+
     // ---- delete ------------------------------------------------------------------------------
 
     @Test

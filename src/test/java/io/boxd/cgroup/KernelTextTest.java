@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,5 +85,37 @@ class KernelTextTest {
     @Test
     void cmdlineJoinsNulSeparatedArguments() {
         assertThat(KernelText.cmdline("sh\0-c\0echo hi; sleep 3\0")).isEqualTo("sh -c echo hi; sleep 3");
+    }
+
+    static Stream<Arguments> statFlags() {
+        return Stream.of(
+                Arguments.of(Fixtures.kernel("proc-stat-kthread-kswapd.txt"), OptionalLong.of(2230336), true),
+                Arguments.of(Fixtures.kernel("proc-stat-sleep.txt"), OptionalLong.of(4194304), false),
+                // A command may hold ") " and spaces: the fields are counted after the last ')'.
+                Arguments.of(Fixtures.kernel("proc-stat-sleep.txt").replace("(sleep)", "(a) S 1 (b c)"), OptionalLong.of(4194304), false),
+                Arguments.of("15250 (sleep) S 15246 15246", OptionalLong.empty(), false),
+                Arguments.of("no parentheses", OptionalLong.empty(), false),
+                Arguments.of("15250 (sleep) S 1 1 1 0 -1 x 129", OptionalLong.empty(), false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("statFlags")
+    void statFlagsAreField9AndMarkKernelThreads(String stat, OptionalLong flags, boolean kernelThread) {
+        assertThat(KernelText.statFlags(stat)).isEqualTo(flags);
+        assertThat((flags.orElse(0) & io.boxd.driver.Adoption.PF_KTHREAD) != 0).isEqualTo(kernelThread);
+    }
+
+    static Stream<Arguments> tgids() {
+        return Stream.of(
+                Arguments.of(Fixtures.kernel("proc-status-thread.txt"), OptionalInt.of(15252)),
+                Arguments.of(Fixtures.kernel("proc-status-leader.txt"), OptionalInt.of(15252)),
+                Arguments.of("Name:\tsleep\nPid:\t7\n", OptionalInt.empty()),
+                Arguments.of("Tgid:\tseven\n", OptionalInt.empty()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tgids")
+    void tgidIsTheProcessOfAThread(String status, OptionalInt tgid) {
+        assertThat(KernelText.tgid(status)).isEqualTo(tgid);
     }
 }

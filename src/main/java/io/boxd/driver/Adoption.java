@@ -1,0 +1,81 @@
+package io.boxd.driver;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which processes a box may take in, decided before anything is written to {@code cgroup.procs}.
+ * A box's kill reaps everything in it, and the kernel moves almost any process on request (a
+ * kernel thread like {@code kswapd0} included), so boxd refuses the processes a kill must never
+ * reach (boxd, its ancestors, init) or cannot reach (kernel threads, init: the box could then never
+ * be emptied or removed), those that belong to another box, and thread ids, whose write would move
+ * their whole process under a number that is not its pid.
+ */
+public final class Adoption {
+
+    /** PF_KTHREAD in the flags of {@code /proc/<pid>/stat}. */
+    public static final long PF_KTHREAD = 0x00200000L;
+
+    private Adoption() {
+    }
+
+    /**
+     * What {@code /proc} says of a candidate: its thread-group id (its process's pid; equal to
+     * {@code pid} unless {@code pid} names a thread), whether it is a kernel thread, and its cgroup
+     * v2 path as boxd sees it.
+     */
+    public record Candidate(int pid, int tgid, boolean kernelThread, String cgroup) {
+    }
+
+    /** boxd's own pid and its ancestors' (parent, grandparent, ... up to init). */
+    public record Self(long pid, Set<Long> ancestors) {
+
+        public static Self current() {
+            ProcessHandle me = ProcessHandle.current();
+            Set<Long> up = new java.util.HashSet<>();
+            Optional<ProcessHandle> p = me.parent();
+            for (int i = 0; p.isPresent() && i < 4096 && up.add(p.get().pid()); i++) {
+                p = p.get().parent();
+            }
+            return new Self(me.pid(), Set.copyOf(up));
+        }
+    }
+
+    /**
+     * Why {@code c} may not join the box whose cgroup is {@code boxCgroup} (a path like
+     * {@code /boxlite/a1}; the boxes are its parent's children), or empty when it may. A process
+     * already in this box may be adopted again.
+     */
+    public static Optional<String> refusal(Candidate c, Self self, String boxCgroup) {
+        int pid = c.pid();
+        if (c.kernelThread()) {
+            return Optional.of("pid " + pid + " is a kernel thread: cgroup.kill cannot reap it, so the box could never be emptied");
+        }
+        if (c.tgid() == 1) {
+            return Optional.of("pid 1 is init of boxd's pid namespace: a kill cannot reap it, and nothing may kill it");
+        }
+        if (c.tgid() == self.pid()) {
+            return Optional.of("pid " + pid + " is boxd itself");
+        }
+        if (self.ancestors().contains((long) c.tgid())) {
+            return Optional.of("pid " + pid + " is an ancestor of boxd: the box's kill would reach what runs boxd");
+        }
+        String base = parent(boxCgroup);
+        if (!inside(c.cgroup(), boxCgroup) && !base.isEmpty() && c.cgroup().startsWith(base + "/")) {
+            return Optional.of("pid " + pid + " belongs to another box (it is in " + c.cgroup() + ")");
+        }
+        if (c.tgid() != pid) {
+            return Optional.of("pid " + pid + " is a thread of process " + c.tgid() + ": adopt the process, " + c.tgid());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean inside(String cgroup, String box) {
+        return cgroup.equals(box) || cgroup.startsWith(box + "/");
+    }
+
+    private static String parent(String cgroup) {
+        int slash = cgroup.lastIndexOf('/');
+        return slash <= 0 ? "" : cgroup.substring(0, slash);
+    }
+}

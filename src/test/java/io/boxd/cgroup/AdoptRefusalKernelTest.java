@@ -1,0 +1,174 @@
+package io.boxd.cgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.boxd.driver.Adoption;
+import io.boxd.driver.Enforcement;
+import io.boxd.driver.NotAdoptableException;
+import io.boxd.driver.SpawnSpec;
+import io.boxd.limits.Limits;
+import io.boxd.testkit.Kernel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Adopt against the real kernel, which would move every one of these processes (init, this JVM,
+ * its parent, kswapd, another box's process, the whole process of a thread id): each refusal
+ * must come before the write, and each process stays where it was. Should a refusal ever fail,
+ * the test puts the process back before anything could kill the box.
+ */
+class AdoptRefusalKernelTest {
+
+    static Path mount;
+    static String base;
+
+    @TempDir
+    Path tmp;
+
+    CgroupfsDriver driver;
+
+    @BeforeAll
+    static void setUp() {
+        mount = KernelCgroups.mount();
+        base = KernelCgroups.uniqueBase();
+    }
+
+    @AfterEach
+    void removeBoxes() {
+        for (String id : driver.listBoxes()) {
+            driver.kill(id);
+            driver.remove(id);
+        }
+        driver.close();
+    }
+
+    @AfterAll
+    static void nothingIsLeft() {
+        assertThat(KernelCgroups.cleanUp(mount, base)).as("cgroups left under " + base).isZero();
+    }
+
+    CgroupfsDriver driver() {
+        var props = new CgroupProperties(null, base, Set.of(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), true, false);
+        driver = new CgroupfsDriver(new CgroupFs(mount), props, Enforcement.STRICT, "test", tmp.resolve("data"));
+        return driver;
+    }
+
+    /** Adopting {@code pid} into a fresh box is refused for {@code because}, and pid does not move. */
+    void refusedAndUnmoved(long pid, String because) throws IOException {
+        CgroupfsDriver d = driver();
+        d.create("target", Limits.NONE);
+        String before = Objects.requireNonNull(Kernel.cgroupOf(pid), "pid " + pid + " is gone");
+        try {
+            assertThatThrownBy(() -> d.adopt("target", (int) pid)).isInstanceOf(NotAdoptableException.class).hasMessageContaining(because);
+        } finally {
+            String now = Kernel.cgroupOf(pid);
+            if (now != null && !now.equals(before)) {
+                Files.writeString(mount.resolve(before.substring(1)).resolve("cgroup.procs"), Long.toString(pid));
+            }
+            assertThat(now).as("pid " + pid + "'s cgroup after the refused adopt").isEqualTo(before);
+        }
+        assertThat(Kernel.procs(mount.resolve(base + "/target"))).isEmpty();
+    }
+
+    @Test
+    void adoptRefusesInit() throws IOException {
+        refusedAndUnmoved(1, "pid 1 is init");
+    }
+
+    @Test
+    void adoptRefusesBoxdItself() throws IOException {
+        refusedAndUnmoved(ProcessHandle.current().pid(), "boxd itself");
+    }
+
+    @Test
+    void adoptRefusesAnAncestorOfBoxd() throws IOException {
+        refusedAndUnmoved(ProcessHandle.current().parent().orElseThrow().pid(), "ancestor of boxd");
+    }
+
+    @Test
+    void adoptRefusesAKernelThreadTheKernelWouldMove() throws IOException {
+        // kswapd is a kernel thread that cgroup v2 lets into any cgroup (kthreadd it refuses).
+        long kthread = kernelThreads().filter(p -> comm(p).startsWith("kswapd")).findFirst()
+                .orElseGet(() -> kernelThreads().filter(p -> p != 2).findFirst().orElseThrow());
+        refusedAndUnmoved(kthread, "kernel thread");
+    }
+
+    @Test
+    void adoptRefusesAProcessOfAnotherBox() throws Exception {
+        CgroupfsDriver d = driver();
+        d.create("owner", Limits.NONE);
+        d.create("thief", Limits.NONE);
+        int pid = d.spawn("owner", new SpawnSpec(List.of("sleep", "300"), Map.of(), null, null, null, tmp.resolve("log"))).pid();
+
+        assertThatThrownBy(() -> d.adopt("thief", pid)).isInstanceOf(NotAdoptableException.class)
+                .hasMessageContaining("another box").hasMessageContaining("/" + base + "/owner");
+        assertThat(Kernel.cgroupOf(pid)).isEqualTo("/" + base + "/owner");
+        d.adopt("owner", pid);
+        assertThat(Kernel.cgroupOf(pid)).as("adopting a process of the same box again is fine").isEqualTo("/" + base + "/owner");
+    }
+
+    @Test
+    void adoptRefusesAThreadIdAndTakesItsProcess() throws Exception {
+        Process perl = new ProcessBuilder("perl", "-Mthreads", "-e", "threads->create(sub { sleep 300 }); sleep 300").start();
+        try {
+            long thread = awaitSecondThread(perl.pid());
+            String before = Kernel.cgroupOf(perl.pid());
+            CgroupfsDriver d = driver();
+            d.create("threads", Limits.NONE);
+
+            assertThatThrownBy(() -> d.adopt("threads", (int) thread)).isInstanceOf(NotAdoptableException.class)
+                    .hasMessageContaining("thread of process " + perl.pid());
+            assertThat(Kernel.cgroupOf(perl.pid())).isEqualTo(before);
+
+            d.adopt("threads", (int) perl.pid());
+            assertThat(Kernel.cgroupOf(perl.pid())).isEqualTo("/" + base + "/threads");
+            assertThat(Kernel.cgroupOf(thread)).isEqualTo("/" + base + "/threads");
+        } finally {
+            perl.destroyForcibly().waitFor();
+        }
+    }
+
+    static long awaitSecondThread(long pid) throws IOException {
+        for (int i = 0; i < 400; i++) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                var other = tasks.map(t -> Long.parseLong(t.getFileName().toString())).filter(t -> t != pid).findFirst();
+                if (other.isPresent()) {
+                    return other.get();
+                }
+            }
+            Kernel.sleep(5);
+        }
+        throw new AssertionError("perl " + pid + " started no thread in 2 s");
+    }
+
+    static Stream<Long> kernelThreads() {
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(p -> {
+            try {
+                return (KernelText.statFlags(Files.readString(Path.of("/proc/" + p + "/stat"))).orElse(0L) & Adoption.PF_KTHREAD) != 0;
+            } catch (IOException gone) {
+                return false;
+            }
+        });
+    }
+
+    static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+}
