@@ -28,29 +28,25 @@ public final class Procs {
     }
 
     /**
-     * What {@link Adoption} needs to know of {@code pid}, or empty when it has gone. Its process
-     * (not the thread) is judged: the kernel moves the whole thread group.
-     */
-    public Optional<Adoption.Candidate> candidate(int pid) {
-        Optional<String> stat = read(pid, "stat");
-        Optional<String> status = read(pid, "status");
-        Optional<String> cgroup = cgroupOf(pid);
-        if (stat.isEmpty() || status.isEmpty() || cgroup.isEmpty()) {
-            return Optional.empty();
-        }
-        boolean kthread = (KernelText.statFlags(stat.get()).orElse(0L) & Adoption.PF_KTHREAD) != 0;
-        return Optional.of(new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), kthread, cgroup.get()));
-    }
-
-    /**
      * Throws unless {@code pid} lives and may join the box at {@code boxCgroup} (a path as
-     * {@link #cgroupOf} gives it): {@link NoSuchProcessException} or {@link NotAdoptableException}.
+     * {@link #cgroupOf} gives it): {@link NoSuchProcessException} (gone, or exited and not yet
+     * reaped: the kernel takes a zombie's pid in {@code cgroup.procs} and moves nothing) or
+     * {@link NotAdoptableException}. The process, not the thread, is judged: the kernel moves the
+     * whole thread group.
      */
     public void requireAdoptable(int pid, String boxCgroup) {
-        if (!alive(pid)) {
+        Optional<String> stat = pid > 0 ? read(pid, "stat") : Optional.empty();
+        Optional<String> status = pid > 0 ? read(pid, "status") : Optional.empty();
+        Optional<String> cgroup = cgroupOf(pid);
+        if (stat.isEmpty() || status.isEmpty() || cgroup.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
-        Adoption.Candidate c = candidate(pid).orElseThrow(() -> new NoSuchProcessException(pid));
+        String state = KernelText.statField(stat.get(), 3).orElse("");
+        if (state.equals("Z") || state.equals("X")) {
+            throw new NoSuchProcessException("no such process: " + pid + " has exited (a zombie its parent has not reaped)");
+        }
+        boolean kthread = (KernelText.statFlags(stat.get()).orElse(0L) & Adoption.PF_KTHREAD) != 0;
+        var c = new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), kthread, cgroup.get());
         Adoption.refusal(c, Adoption.Self.current(), boxCgroup).ifPresent(why -> {
             throw new NotAdoptableException(why);
         });

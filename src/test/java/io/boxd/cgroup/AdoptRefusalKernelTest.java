@@ -141,6 +141,27 @@ class AdoptRefusalKernelTest {
         }
     }
 
+    @Test
+    void adoptOfAZombieIsNoSuchProcess() throws Exception {
+        // The child exits at once and its parent never reaps it. The kernel would take the pid in
+        // cgroup.procs and move nothing.
+        Process parent = new ProcessBuilder("perl", "-e", "$| = 1; my $p = fork(); if (!$p) { exit 0 } print \"$p\\n\"; sleep 300").start();
+        try {
+            int zombie = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
+            for (int i = 0; i < 400 && !Kernel.status(zombie).get("State").startsWith("Z"); i++) {
+                Kernel.sleep(5);
+            }
+            assertThat(Kernel.status(zombie).get("State")).startsWith("Z");
+            CgroupfsDriver d = driver();
+            d.create("zombie", Limits.NONE);
+
+            assertThatThrownBy(() -> d.adopt("zombie", zombie)).isInstanceOf(io.boxd.driver.NoSuchProcessException.class)
+                    .hasMessageContaining("has exited");
+        } finally {
+            parent.destroyForcibly().waitFor();
+        }
+    }
+
     static long awaitSecondThread(long pid) throws IOException {
         for (int i = 0; i < 400; i++) {
             try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
