@@ -13,6 +13,9 @@ import java.util.Set;
 /** Pure parsers for the text formats of cgroupfs and {@code /proc}. Tested from real kernel output. */
 public final class KernelText {
 
+    /** PF_KTHREAD in the flags of {@code /proc/<pid>/stat} (include/linux/sched.h). */
+    static final long PF_KTHREAD = 0x00200000L;
+
     private KernelText() {
     }
 
@@ -136,6 +139,16 @@ public final class KernelText {
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** Whether a {@code stat} line is a kernel thread's: PF_KTHREAD in its flags. */
+    public static boolean kernelThread(String stat) {
+        return (statFlags(stat).orElse(0L) & PF_KTHREAD) != 0;
+    }
+
+    /** Whether a {@code stat} line's process has exited: a zombie (Z) its parent has not reaped, or dead (X). */
+    public static boolean exited(String stat) {
+        return statField(stat, 3).map(state -> state.equals("Z") || state.equals("X")).orElse(false);
     }
 
     /** The {@code Tgid:} line of {@code /proc/<pid>/status}: the pid of the thread's process. */

@@ -35,25 +35,24 @@ public final class Procs {
      * whole thread group.
      */
     public void requireAdoptable(int pid, String boxCgroup) {
-        Optional<String> stat = pid > 0 ? read(pid, "stat") : Optional.empty();
-        Optional<String> status = pid > 0 ? read(pid, "status") : Optional.empty();
+        Optional<String> stat = read(pid, "stat");
+        Optional<String> status = read(pid, "status");
         Optional<String> cgroup = cgroupOf(pid);
         if (stat.isEmpty() || status.isEmpty() || cgroup.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
-        String state = KernelText.statField(stat.get(), 3).orElse("");
-        if (state.equals("Z") || state.equals("X")) {
-            throw new NoSuchProcessException("no such process: " + pid + " has exited (a zombie its parent has not reaped)");
+        if (KernelText.exited(stat.get())) {
+            throw new NoSuchProcessException("pid " + pid + " has exited: a zombie its parent has not reaped");
         }
-        boolean kthread = (KernelText.statFlags(stat.get()).orElse(0L) & Adoption.PF_KTHREAD) != 0;
-        var c = new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), kthread, cgroup.get());
+        var c = new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), KernelText.kernelThread(stat.get()), cgroup.get());
         Adoption.refusal(c, Adoption.Self.current(), boxCgroup).ifPresent(why -> {
             throw new NotAdoptableException(why);
         });
     }
 
+    /** The process exists and has not exited: a zombie, which the kernel keeps until it is reaped, is not alive. */
     public boolean alive(int pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return read(pid, "stat").map(stat -> !KernelText.exited(stat)).orElse(false);
     }
 
     /** SIGTERM ({@code force=false}) or SIGKILL; a process that is gone is fine. */

@@ -13,9 +13,6 @@ import java.util.Set;
  */
 public final class Adoption {
 
-    /** PF_KTHREAD in the flags of {@code /proc/<pid>/stat}. */
-    public static final long PF_KTHREAD = 0x00200000L;
-
     private Adoption() {
     }
 

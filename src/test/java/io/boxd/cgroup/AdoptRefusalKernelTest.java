@@ -3,7 +3,6 @@ package io.boxd.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.boxd.driver.Adoption;
 import io.boxd.driver.Enforcement;
 import io.boxd.driver.NotAdoptableException;
 import io.boxd.driver.SpawnSpec;
@@ -178,7 +177,7 @@ class AdoptRefusalKernelTest {
     static Stream<Long> kernelThreads() {
         return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(p -> {
             try {
-                return (KernelText.statFlags(Files.readString(Path.of("/proc/" + p + "/stat"))).orElse(0L) & Adoption.PF_KTHREAD) != 0;
+                return KernelText.kernelThread(Files.readString(Path.of("/proc/" + p + "/stat")));
             } catch (IOException gone) {
                 return false;
             }

@@ -102,7 +102,25 @@ class KernelTextTest {
     @MethodSource("statFlags")
     void statFlagsAreField9AndMarkKernelThreads(String stat, OptionalLong flags, boolean kernelThread) {
         assertThat(KernelText.statFlags(stat)).isEqualTo(flags);
-        assertThat((flags.orElse(0) & io.boxd.driver.Adoption.PF_KTHREAD) != 0).isEqualTo(kernelThread);
+        assertThat(KernelText.kernelThread(stat)).isEqualTo(kernelThread);
+    }
+
+    static Stream<Arguments> states() {
+        String sleep = Fixtures.kernel("proc-stat-sleep.txt");
+        return Stream.of(
+                Arguments.of(sleep, false),
+                Arguments.of(sleep.replace("(sleep) S ", "(sleep) R "), false),
+                Arguments.of(sleep.replace("(sleep) S ", "(sleep) D "), false),
+                Arguments.of(sleep.replace("(sleep) S ", "(sleep) Z "), true),
+                Arguments.of(sleep.replace("(sleep) S ", "(sleep) X "), true),
+                Arguments.of(sleep.replace("(sleep) S ", "(a) Z (b) S "), false),
+                Arguments.of("15250 (sleep)", false));
+    }
+
+    @ParameterizedTest
+    @MethodSource("states")
+    void aZombieOrDeadTaskHasExited(String stat, boolean exited) {
+        assertThat(KernelText.exited(stat)).isEqualTo(exited);
     }
 
     static Stream<Arguments> tgids() {
