@@ -191,6 +191,11 @@ k=$(wait_oom $P hog); hb=$(api $P GET /v1/host | cut -d' ' -f1)
 [ "$k" -ge 1 ] && [ "$hb" = 200 ] && kill -0 "$S1" && kill -0 "$S2" && ! kill -0 "$H" 2>/dev/null
 check "root: a memory hog is OOM-killed while boxd and the other boxes live" $? "hog oomKill=$k, hog pid $H gone; boxd /v1/host $hb; r1 pid $S1 and r2 pid $S2 alive"
 
+r=$(api $P POST /v1/boxes/r2/stop '{"graceSeconds":5}'); api $P GET /v1/boxes/r2/events >/dev/null
+d=$(jq -r '[.[] | select(.type == "stopped")][0].detail' /tmp/body)
+[ "${r%% *}" = 200 ] && ! kill -0 "$S2" 2>/dev/null && [[ "$d" == "SIGTERM to 1 process; the box was empty after "* ]]
+check "root: stop ends a box whose process honours SIGTERM, and its history says no kill was needed" $? "HTTP ${r%% *}; pid $S2; stopped: $d"
+
 r=$(api $P POST /v1/boxes/r1/kill); api $P GET /v1/boxes/r1/processes >/dev/null; n=$(jq length /tmp/body)
 wait "$A1" 2>/dev/null   # the adopted sleep is this shell's child: reap it, or kill -0 sees a zombie
 [ "${r%% *}" = 200 ] && [ "$n" = 0 ] && ! kill -0 "$S1" 2>/dev/null && ! kill -0 "$A1" 2>/dev/null

@@ -195,9 +195,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         // Jackson puts the JSON path on every exception it wraps, syntax errors included.
         JacksonException json = causeOf(ex, JacksonException.class);
         if (json != null) {
-            String field = path(json);
-            boolean shape = json instanceof DatabindException || json instanceof InputCoercionException;
-            String message = shape ? bindMessage(json) : "is not valid JSON: " + firstLine(json.getOriginalMessage());
+            String duplicate = duplicateField(json);
+            String field = duplicate == null ? path(json) : join(path(json), duplicate);
+            boolean shape = duplicate != null || json instanceof DatabindException || json instanceof InputCoercionException;
+            String message = duplicate != null ? "is given more than once"
+                    : shape ? bindMessage(json) : "is not valid JSON: " + firstLine(json.getOriginalMessage());
             return Problems.invalid(shape && !field.isEmpty() ? "invalid-request" : "malformed-request",
                     List.of(new Violation(field.isEmpty() ? BODY : field, message)));
         }
@@ -208,6 +210,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static boolean missingBody(Exception ex) {
         String m = ex.getMessage();
         return m != null && m.startsWith("Required request body is missing");
+    }
+
+    private static final String DUPLICATE = "Duplicate Object property \"";
+
+    /**
+     * The name of a field given twice in one object, or null. Jackson reports it with a plain
+     * read exception whose message is the only place the name is; ApiProblemsTest pins the text.
+     */
+    static String duplicateField(JacksonException e) {
+        String m = e.getOriginalMessage();
+        if (m == null || !m.startsWith(DUPLICATE)) {
+            return null;
+        }
+        int end = m.indexOf('"', DUPLICATE.length());
+        return end < 0 ? null : m.substring(DUPLICATE.length(), end);
+    }
+
+    private static String join(String parent, String name) {
+        return parent.isEmpty() ? name : parent + "." + name;
     }
 
     /** The JSON path of the failure, as {@code limits.memoryMaxBytes} or {@code argv[0]}. */
@@ -233,11 +254,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             // Our own creators (LimitValue) say what they accept; pass that on.
             return firstLine(e.getCause().getMessage());
         }
+        if (e instanceof InputCoercionException c && range(c.getTargetType()) != null) {
+            long[] r = range(c.getTargetType());
+            return "is out of range: must be an integer of at least " + r[0] + " and at most " + r[1];
+        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return "must be " + describe(m.getTargetType())
                     + (m.getCurrentToken() == null ? "" : ", was " + token(m.getCurrentToken()));
         }
         return firstLine(e.getOriginalMessage());
+    }
+
+    private static long[] range(Class<?> type) {
+        if (type == Integer.class || type == int.class) {
+            return new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+        }
+        if (type == Long.class || type == long.class) {
+            return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        }
+        return null;
     }
 
     private static String token(tools.jackson.core.JsonToken t) {

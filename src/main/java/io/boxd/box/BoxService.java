@@ -10,6 +10,7 @@ import io.boxd.driver.BoxStats;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import io.boxd.driver.StopOutcome;
 import io.boxd.limits.LimitDefaults;
 import io.boxd.limits.LimitRules;
 import io.boxd.limits.Limits;
@@ -280,9 +281,9 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            driver.stop(id, Duration.ofSeconds(grace));
+            StopOutcome outcome = driver.stop(id, Duration.ofSeconds(grace));
             rec.state(BoxState.STOPPED);
-            return view(saveWith(rec, BoxEvent.of(id, "stopped", "SIGTERM, then kill after " + grace + " s")));
+            return view(saveWith(rec, BoxEvent.of(id, "stopped", outcome.describe(Duration.ofSeconds(grace)))));
         });
     }
 

@@ -12,6 +12,7 @@ import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import io.boxd.driver.StopOutcome;
 import io.boxd.limits.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -388,14 +389,18 @@ public class CgroupfsDriver implements BoxDriver {
     }
 
     @Override
-    public void stop(String boxId, Duration grace) {
+    public StopOutcome stop(String boxId, Duration grace) {
+        long start = System.nanoTime();
         String rel = rel(boxId);
-        for (int pid : pidsRecursive(rel)) {
+        List<Integer> pids = pidsRecursive(rel);
+        for (int pid : pids) {
             procs.signal(pid, false);
         }
-        if (!awaitEmpty(rel, grace)) {
+        boolean killed = !awaitEmpty(rel, grace);
+        if (killed) {
             kill(boxId);
         }
+        return new StopOutcome(pids.size(), killed, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Waits until {@code cgroup.events} says {@code populated 0} (or the cgroup is gone). */

@@ -45,8 +45,8 @@ public interface BoxDriver {
     /** Kills the whole tree and waits, bounded, until the cgroup is empty. */
     void kill(String boxId);
 
-    /** SIGTERM to every process, then {@link #kill} after the grace period. */
-    void stop(String boxId, Duration grace);
+    /** SIGTERM to every process, then {@link #kill} if any outlives the grace period. */
+    StopOutcome stop(String boxId, Duration grace);
 
     /** Removes the box's cgroup (children first); a box that is already gone is success. */
     void remove(String boxId);

@@ -18,6 +18,7 @@ import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import io.boxd.driver.StopOutcome;
 import io.boxd.limits.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -289,20 +290,24 @@ public class SystemdDriver implements BoxDriver {
     }
 
     @Override
-    public void stop(String boxId, Duration grace) {
+    public StopOutcome stop(String boxId, Duration grace) {
         Optional<String> found = relIfExists(boxId);
         if (found.isEmpty()) {
-            return;
+            return StopOutcome.NOTHING_RAN;
         }
+        long start = System.nanoTime();
         String rel = found.get();
-        pidsRecursive(rel).forEach(pid -> procs.signal(pid, false));
-        long deadline = System.nanoTime() + grace.toNanos();
+        List<Integer> pids = pidsRecursive(rel);
+        pids.forEach(pid -> procs.signal(pid, false));
+        long deadline = start + grace.toNanos();
         while (populatedRel(rel) && System.nanoTime() < deadline) {
             Spawner.sleepMicros(10_000);
         }
-        if (populatedRel(rel)) {
+        boolean killed = populatedRel(rel);
+        if (killed) {
             kill(boxId);
         }
+        return new StopOutcome(pids.size(), killed, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**

@@ -343,6 +343,10 @@ class BoxLifecycleApiTest extends RealServerTest {
         assertThat(r.json().path("state").asString()).isEqualTo("STOPPED");
         awaitDead(pid);
         assertThat(types(id)).contains("stopped");
+        // sleep dies of SIGTERM well inside the grace period: the history must not claim a kill.
+        String detail = http.get("/v1/boxes/" + id + "/events").json().valueStream()
+                .filter(e -> e.path("type").asString().equals("stopped")).findFirst().orElseThrow().path("detail").asString();
+        assertThat(detail).startsWith("SIGTERM to 1 process; the box was empty after").doesNotContain("kill");
     }
 
     // ---- reads -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import io.boxd.driver.StopOutcome;
 import io.boxd.limits.LimitValue;
 import io.boxd.limits.Limits;
 import java.nio.file.Files;
@@ -265,9 +266,27 @@ class CgroupfsDriverKernelTest {
             Thread.sleep(10);
         }
         long t0 = System.nanoTime();
-        d.stop("stop", Duration.ofMillis(300));
+        StopOutcome outcome = d.stop("stop", Duration.ofMillis(300));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(d.populated("stop")).isFalse();
+        assertThat(outcome.killed()).as("%s", outcome).isTrue();
+        assertThat(outcome.signalled()).as("%s", outcome).isGreaterThanOrEqualTo(3);
+        assertThat(outcome.took()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void stopOfProcessesThatHonourTermKillsNothing() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("polite", Limits.NONE);
+        pids.add(d.spawn("polite", spec("sleep", "300")).pid());
+        pids.add(d.spawn("polite", spec("sleep", "301")).pid());
+        StopOutcome outcome = d.stop("polite", Duration.ofSeconds(30));
+        assertThat(d.populated("polite")).isFalse();
+        assertThat(outcome.killed()).as("%s", outcome).isFalse();
+        assertThat(outcome.signalled()).isEqualTo(2);
+        assertThat(outcome.took()).isLessThan(Duration.ofSeconds(30));
+        assertThat(d.stop("polite", Duration.ofSeconds(30))).extracting(StopOutcome::signalled, StopOutcome::killed)
+                .containsExactly(0, false);
     }
 
     @Test

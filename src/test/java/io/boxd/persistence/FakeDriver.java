@@ -8,6 +8,7 @@ import io.boxd.driver.HostInfo;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import io.boxd.driver.StopOutcome;
 import io.boxd.limits.Limits;
 import io.boxd.testkit.Kernel;
 import java.io.IOException;
@@ -139,8 +140,8 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
-    public void stop(String boxId, Duration grace) {
-        populated.remove(boxId);
+    public StopOutcome stop(String boxId, Duration grace) {
+        return populated.remove(boxId) ? new StopOutcome(1, false, Duration.ZERO) : StopOutcome.NOTHING_RAN;
     }
 
     @Override
