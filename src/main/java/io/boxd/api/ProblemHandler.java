@@ -254,9 +254,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             // Our own creators (LimitValue) say what they accept; pass that on.
             return firstLine(e.getCause().getMessage());
         }
-        if (e instanceof InputCoercionException c && range(c.getTargetType()) != null) {
-            long[] r = range(c.getTargetType());
-            return "is out of range: must be an integer of at least " + r[0] + " and at most " + r[1];
+        long[] range = e instanceof InputCoercionException c ? range(c.getTargetType()) : null;
+        if (range != null) {
+            return "is out of range: must be an integer of at least " + range[0] + " and at most " + range[1];
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return "must be " + describe(m.getTargetType())

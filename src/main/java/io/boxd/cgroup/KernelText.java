@@ -133,7 +133,7 @@ public final class KernelText {
     }
 
     /** The flags of a {@code /proc/<pid>/stat} line (field 9), unsigned. */
-    public static OptionalLong statFlags(String stat) {
+    static OptionalLong statFlags(String stat) {
         try {
             return statField(stat, 9).map(f -> OptionalLong.of(Long.parseUnsignedLong(f))).orElse(OptionalLong.empty());
         } catch (NumberFormatException e) {
@@ -142,17 +142,17 @@ public final class KernelText {
     }
 
     /** Whether a {@code stat} line is a kernel thread's: PF_KTHREAD in its flags. */
-    public static boolean kernelThread(String stat) {
+    static boolean kernelThread(String stat) {
         return (statFlags(stat).orElse(0L) & PF_KTHREAD) != 0;
     }
 
     /** Whether a {@code stat} line's process has exited: a zombie (Z) its parent has not reaped, or dead (X). */
-    public static boolean exited(String stat) {
+    static boolean exited(String stat) {
         return statField(stat, 3).map(state -> state.equals("Z") || state.equals("X")).orElse(false);
     }
 
     /** The {@code Tgid:} line of {@code /proc/<pid>/status}: the pid of the thread's process. */
-    public static OptionalInt tgid(String status) {
+    static OptionalInt tgid(String status) {
         for (String line : status.split("\n")) {
             if (line.startsWith("Tgid:")) {
                 try {

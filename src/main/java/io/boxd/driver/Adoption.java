@@ -1,5 +1,6 @@
 package io.boxd.driver;
 
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,7 +30,7 @@ public final class Adoption {
 
         public static Self current() {
             ProcessHandle me = ProcessHandle.current();
-            Set<Long> up = new java.util.HashSet<>();
+            Set<Long> up = new HashSet<>();
             Optional<ProcessHandle> p = me.parent();
             for (int i = 0; p.isPresent() && i < 4096 && up.add(p.get().pid()); i++) {
                 p = p.get().parent();
