@@ -176,6 +176,14 @@ LOG=/var/lib/boxd-lab/sd/logs/r1.log; nall=$(grep -c 'needed by' "$LOG"); ntarge
 [ "${r%% *}" = 201 ] && [ "$nall" -gt 0 ] && [ "$nall" = "$ntarget" ] && grep -qx 'A=b c' "$LOG" && ! grep -q '^OLDPWD=' "$LOG"
 check "root: the request's environment reaches only the target, never the wrapper that runs as root" $? \
   "HTTP ${r%% *}; loader lines $nall, of them for /usr/bin/env $ntarget; A=b c $(grep -cx 'A=b c' "$LOG")x"
+# A process given no cwd starts in /, and the data dir (H2 file, logs) is closed to the box's user.
+r=$(api $P POST /v1/boxes/r1/processes '{"argv":["/bin/sh","-c","echo cwd=$(pwd); head -c 4 /var/lib/boxd-lab/sd/boxd.mv.db || echo db-denied"]}'); T=$(body .pid)
+for _ in $(seq 50); do kill -0 "$T" 2>/dev/null || break; sleep 0.1; done
+modes="data $(stat -c %A /var/lib/boxd-lab/sd) logs $(stat -c %A /var/lib/boxd-lab/sd/logs) log $(stat -c %A "$LOG")"
+[ "${r%% *}" = 201 ] && grep -qx 'cwd=/' "$LOG" && grep -qx 'db-denied' "$LOG" && ! grep -q '^H:2' "$LOG" \
+  && [ "$modes" = "data drwxr-x--- logs drwxr-x--- log -rw-r-----" ]
+check "root: a process given no cwd starts in /, and cannot read the data dir" $? \
+  "HTTP ${r%% *}; $(grep -m1 '^cwd=' "$LOG"); $(grep -c db-denied "$LOG")x db-denied; $modes"
 sleep 1000 & A1=$!
 r=$(api $P POST /v1/boxes/r1/processes/adopt "{\"pid\":$A1}"); where=$(in_cg $A1)
 [ "${r%% *}" = 200 ] && [[ "$where" == /boxlite.slice/$UNIT/* ]]; check "root: adopt moves a pid into the box through a scope" $? "HTTP ${r%% *}; pid $A1 in $where"

@@ -184,7 +184,7 @@ static void child(int st, int go, int forked, const struct target *t) {
     int null = open("/dev/null", O_RDONLY);
     if (null < 0 || dup2(null, 0) < 0) fail(125, "stdin /dev/null: %s", strerror(errno));
     if (null > 2) close(null); /* 0 to 2 are open (the server's pipes), so it is above them */
-    int log = open(t->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    int log = open(t->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640); /* boxd makes it first; see Spawner */
     if (log < 0) fail(125, "log %s: %s", t->log, strerror(errno));
     if (dup2(log, 1) < 0 || dup2(log, 2) < 0) fail(125, "stdout, stderr: %s", strerror(errno));
     if (log > 2) close(log);

@@ -1,6 +1,5 @@
 package io.boxd.box;
 
-import io.boxd.BoxdProperties;
 import io.boxd.box.BoxProblems.Conflict;
 import io.boxd.box.BoxProblems.Invalid;
 import io.boxd.box.BoxProblems.NotFound;
@@ -49,7 +48,7 @@ public class BoxService {
     private final BoxDriver driver;
     private final BoxLocks locks;
     private final LimitDefaults defaults;
-    private final BoxdProperties props;
+    private final DataDir dataDir;
     private final TransactionTemplate tx;
     private final BoxFinder finder;
     private final CounterRecorder counters;
@@ -57,7 +56,7 @@ public class BoxService {
     private final SpawnIdentity identity;
 
     BoxService(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, LimitDefaults defaults,
-               BoxdProperties props, TransactionTemplate tx, BoxFinder finder, CounterRecorder counters, ExitWatcher watcher,
+               DataDir dataDir, TransactionTemplate tx, BoxFinder finder, CounterRecorder counters, ExitWatcher watcher,
                SpawnIdentity identity) {
         this.identity = identity;
         this.boxes = boxes;
@@ -68,7 +67,7 @@ public class BoxService {
         this.driver = driver;
         this.locks = locks;
         this.defaults = defaults;
-        this.props = props;
+        this.dataDir = dataDir;
         this.tx = tx;
     }
 
@@ -232,8 +231,9 @@ public class BoxService {
     public SpawnedProcess spawn(String id, NewProcess req) {
         validId(id);
         invalidIf(BoxRules.process(req));
-        Path cwd = req.cwd() == null ? null : Path.of(req.cwd());
-        if (cwd != null && !Files.isDirectory(cwd)) {
+        // Not boxd's own working directory, which may hold the data dir.
+        Path cwd = Path.of(req.cwd() == null ? "/" : req.cwd());
+        if (!Files.isDirectory(cwd)) {
             throw new Invalid("cwd", "is not an existing directory: " + req.cwd());
         }
         SpawnIdentity.Identity as = identity.resolve(req.uid(), req.gid());
@@ -361,7 +361,7 @@ public class BoxService {
     }
 
     Path logFile(String id) {
-        return props.logDir().resolve(id + ".log");
+        return dataDir.logFile(id);
     }
 
     private BoxRecord saveWith(BoxRecord rec, BoxEvent event) {

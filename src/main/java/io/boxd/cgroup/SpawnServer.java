@@ -74,7 +74,7 @@ final class SpawnServer {
      */
     synchronized int spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
         byte[] request = request(cgroupProcs, expectedCgroup, spec, Spawner.environment(spec, boxId));
-        Spawner.ensureLogDirectory(spec);
+        Spawner.ensureLogFile(spec);
         String said;
         try {
             ensureRunning();

@@ -7,14 +7,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,6 +73,9 @@ public final class Spawner {
             + " eval \"$s\" || exit 127; exec \"$@\" </dev/null";
 
     private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static final FileAttribute<Set<PosixFilePermission>> LOG_FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -128,26 +136,36 @@ public final class Spawner {
 
     /**
      * A process for {@code cmd} with {@link #wrapperEnvironment}, boxd's working directory and
-     * stdout appended to the box's log file (whose directory it makes); stderr is the caller's to
+     * stdout appended to the box's log file (which it makes if missing); stderr is the caller's to
      * choose. The request's environment and cwd come later, through {@link #release}.
      */
     public static ProcessBuilder builder(List<String> cmd, SpawnSpec spec, String boxId) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().putAll(wrapperEnvironment());
-        ensureLogDirectory(spec);
+        ensureLogFile(spec);
         return pb.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
     }
 
-    /** Makes the log file's directory if it is missing (checked first: creating an existing one costs an exception). */
-    static void ensureLogDirectory(SpawnSpec spec) {
-        Path dir = spec.logFile().getParent();
+    /**
+     * Makes the log file, and its directory, if they are missing (checked first: creating an
+     * existing one costs an exception). The file is {@code rw-r-----}: boxes run as other users,
+     * and one box must not read another's output.
+     */
+    static void ensureLogFile(SpawnSpec spec) {
+        Path file = spec.logFile();
+        Path dir = file.getParent();
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
             }
+            if (!Files.exists(file)) {
+                Files.createFile(file, LOG_FILE_MODE);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            // another spawn into the same box made it first
         } catch (IOException e) {
-            throw new SpawnFailedException("cannot create log directory " + dir + ": " + e.getMessage(), e);
+            throw new SpawnFailedException("cannot create log file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.boxd.box.BoxRules;
 import io.boxd.testkit.Http.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 class BoxLifecycleApiTest extends RealServerTest {
 
-    static final Sandbox sandbox = Sandbox.create("lifecycle");
+    static final Sandbox sandbox = Sandbox.create("lifecycle").withDataDirOpenToOthers();
 
     Reply create(String id) {
         Reply r = http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}");
@@ -217,6 +218,46 @@ class BoxLifecycleApiTest extends RealServerTest {
         assertThat(killed.json().path("id").asString()).isEqualTo(id);
         awaitDead(pid);
         assertThat(http.get("/v1/boxes/" + id + "/processes").json().size()).isZero();
+    }
+
+    /** The box's log once it holds {@code marker}, read as root; fails after 5 s. */
+    String awaitLog(String id, String marker) throws Exception {
+        Path log = sandbox.dataDir().resolve("logs").resolve(id + ".log");
+        String text = "";
+        for (int i = 0; i < 250 && !text.contains(marker); i++) {
+            Thread.sleep(20);
+            text = Files.exists(log) ? Files.readString(log) : "";
+        }
+        assertThat(text).as("log of %s", id).contains(marker);
+        return text;
+    }
+
+    @Test
+    void aBoxCannotReadAnotherBoxsLogOrTheDatabase() throws Exception {
+        String a = unique("reader");
+        String b = unique("secret");
+        create(a);
+        create(b);
+        assertThat(http.post("/v1/boxes/" + b + "/processes", "{\"argv\":[\"echo\",\"secret-of-b\"]}").status()).isEqualTo(201);
+        awaitLog(b, "secret-of-b");
+        Path data = sandbox.dataDir();
+        // The sandbox made the data dir rwxr-xr-x, as mkdir -p data does; boxd closed it at start.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwxr-x---");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("logs")))).isEqualTo("rwxr-x---");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("logs/" + b + ".log")))).isEqualTo("rw-r-----");
+        String script = "cat " + data + "/logs/" + b + ".log; head -c 16 " + data + "/boxd.mv.db; echo; echo done";
+        Reply r = http.post("/v1/boxes/" + a + "/processes", "{\"argv\":[\"sh\",\"-c\",\"" + script + "\"]}");
+        assertThat(r.status()).as("%s", r).isEqualTo(201);
+        String seen = awaitLog(a, "done");
+        assertThat(seen).doesNotContain("secret-of-b").doesNotContain("H:2").contains("Permission denied");
+    }
+
+    @Test
+    void aProcessGivenNoCwdStartsInTheRootDirectory() throws Exception {
+        String id = unique("cwd");
+        create(id);
+        assertThat(http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"sh\",\"-c\",\"pwd; echo done\"]}").status()).isEqualTo(201);
+        assertThat(awaitLog(id, "done")).isEqualTo("/\ndone\n");
     }
 
     @Test

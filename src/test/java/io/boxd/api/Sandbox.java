@@ -3,11 +3,15 @@ package io.boxd.api;
 import io.boxd.testkit.Http;
 import io.boxd.testkit.Kernel;
 import io.boxd.testkit.Scratch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +79,20 @@ final class Sandbox {
     /** The box cgroups that exist now (directory names under the base). */
     Set<String> boxDirs() {
         return Kernel.dirs(baseDir);
+    }
+
+    Path dataDir() {
+        return scratch.dataDir;
+    }
+
+    /** The data dir as {@code mkdir -p data} leaves it under umask 022 (a temp dir starts rwx------). */
+    Sandbox withDataDirOpenToOthers() {
+        try {
+            Files.setPosixFilePermissions(scratch.dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
     }
 
     Path boxDir(String id) {
