@@ -48,7 +48,7 @@ public class SpawnIdentity {
         if (canSwitch) {
             log.info("spawned processes run as uid {} gid {} unless a request names an allowed one (uids {}, gids {})",
                     props.uid(), props.gid(), props.allowedUids(), props.allowedGids());
-            if (props.uid() == 0 || props.allowedUids().contains(0)) {
+            if (props.uid() == 0 || props.allowsUid(0)) {
                 log.warn("boxd.spawn allows uid 0: a request can run processes as root");
             }
         } else {
@@ -72,11 +72,11 @@ public class SpawnIdentity {
             throwIf(bad);
             return new Identity(null, null);
         }
-        if (uid != null && uid != props.uid() && !props.allowedUids().contains(uid)) {
+        if (uid != null && uid != props.uid() && !props.allowsUid(uid)) {
             bad.add(new Violation("uid", "is not allowed: " + uid + " is neither boxd.spawn.uid (" + props.uid()
                     + ") nor in boxd.spawn.allowed-uids " + props.allowedUids()));
         }
-        if (gid != null && gid != props.gid() && !props.allowedGids().contains(gid)) {
+        if (gid != null && gid != props.gid() && !props.allowsGid(gid)) {
             bad.add(new Violation("gid", "is not allowed: " + gid + " is neither boxd.spawn.gid (" + props.gid()
                     + ") nor in boxd.spawn.allowed-gids " + props.allowedGids()));
         }

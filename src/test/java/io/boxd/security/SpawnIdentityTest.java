@@ -14,7 +14,11 @@ class SpawnIdentityTest {
     static final ProcSelf ROOTLESS = new ProcSelf(1000, 1000, 0);
 
     static SpawnIdentity policy(ProcSelf self, List<Integer> uids, List<Integer> gids) {
-        return new SpawnIdentity(new SpawnProperties(65534, 65534, uids, gids), self);
+        return new SpawnIdentity(new SpawnProperties(65534, 65534, ranges(uids), ranges(gids)), self);
+    }
+
+    static List<IdRange> ranges(List<Integer> ids) {
+        return ids == null ? null : ids.stream().map(IdRange::valueOf).toList();
     }
 
     @Test
@@ -33,6 +37,20 @@ class SpawnIdentityTest {
                         .extracting(BoxProblems.Invalid.Violation::field).containsExactly("uid", "gid"))
                 .hasMessageContaining("boxd.spawn.allowed-uids [1000]");
         assertThatThrownBy(() -> p.resolve(1001, null)).isInstanceOf(BoxProblems.Invalid.class);
+    }
+
+    @Test
+    void aRangeAllowsEveryIdInItAndNoOther() {
+        SpawnIdentity p = new SpawnIdentity(new SpawnProperties(65534, 65534,
+                List.of(IdRange.valueOf("100000-100999"), IdRange.valueOf("1000")), List.of(IdRange.valueOf("100000-100999"))), ROOT);
+        assertThat(p.resolve(100000, 100000)).isEqualTo(new SpawnIdentity.Identity(100000, 100000));
+        assertThat(p.resolve(100999, 100999)).isEqualTo(new SpawnIdentity.Identity(100999, 100999));
+        assertThat(p.resolve(1000, null)).isEqualTo(new SpawnIdentity.Identity(1000, 65534));
+        assertThatThrownBy(() -> p.resolve(101000, 99999))
+                .isInstanceOfSatisfying(BoxProblems.Invalid.class, e -> assertThat(e.violations())
+                        .extracting(BoxProblems.Invalid.Violation::field).containsExactly("uid", "gid"))
+                .hasMessageContaining("boxd.spawn.allowed-uids [100000-100999, 1000]");
+        assertThatThrownBy(() -> p.resolve(0, null)).isInstanceOf(BoxProblems.Invalid.class);
     }
 
     @Test
