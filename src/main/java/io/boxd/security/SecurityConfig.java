@@ -1,12 +1,19 @@
 package io.boxd.security;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.CommandLinePropertySource;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Wires the bearer-token filter, and refuses to serve without a token. The filter bean is made
@@ -17,6 +24,7 @@ import org.springframework.core.env.Environment;
 class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+    private static final Pattern TOKEN_KEY = Pattern.compile("(?i)boxd\\.security\\.tokens(\\[\\d+])?|" + Tokens.ENV);
 
     @Bean
     FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(SecurityProperties props, Environment env) {
@@ -38,7 +46,7 @@ class SecurityConfig {
      * an unresolvable one failed startup with a message that quoted every token in the variable.
      */
     static String tokensVariable(Environment env) {
-        if (env instanceof org.springframework.core.env.ConfigurableEnvironment c) {
+        if (env instanceof ConfigurableEnvironment c) {
             for (org.springframework.core.env.PropertySource<?> source : c.getPropertySources()) {
                 Object value = source.getProperty(Tokens.ENV);
                 if (value != null) {
@@ -50,7 +58,35 @@ class SecurityConfig {
         return env.getProperty(Tokens.ENV);
     }
 
+    /**
+     * The token settings that came in boxd's own command line ({@code --key=} or {@code -Dkey=}),
+     * which {@code /proc/<pid>/cmdline} shows to every user. Named by key and where, never by value.
+     */
+    static List<String> tokensOnTheCommandLine(Environment env) {
+        List<String> out = new ArrayList<>();
+        if (env instanceof ConfigurableEnvironment c) {
+            for (String source : List.of(CommandLinePropertySource.COMMAND_LINE_PROPERTY_SOURCE_NAME,
+                    StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)) {
+                if (c.getPropertySources().get(source) instanceof EnumerablePropertySource<?> s) {
+                    for (String key : s.getPropertyNames()) {
+                        Object value = s.getProperty(key);
+                        if (TOKEN_KEY.matcher(key).matches() && value != null && !value.toString().isBlank()) {
+                            out.add((source.equals(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME) ? "-D" : "--") + key);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     static Tokens tokens(SecurityProperties props, Environment env) {
+        List<String> visible = tokensOnTheCommandLine(env);
+        if (!visible.isEmpty()) {
+            log.warn("tokens given as {} are readable by every process on this host, boxes included, in "
+                    + "/proc/<pid>/cmdline, and a box can reach boxd on 127.0.0.1: give them in the environment "
+                    + "({}) or in boxd.security.tokens-file instead", String.join(" and ", visible), Tokens.ENV);
+        }
         // Actuator on a port of its own runs in a child context that this filter does not guard:
         // health with its details and info would answer anyone.
         Integer mgmt = env.getProperty("management.server.port", Integer.class);
@@ -85,7 +121,7 @@ class SecurityConfig {
         }
         String configured = !props.tokens().isEmpty() || props.tokensFile() != null || tokensVariable(env) != null
                 ? " (the configured tokens are ignored)" : "";
-        log.warn("authentication is OFF (boxd.security.mode=insecure-loopback-only){}: anyone on this host can "
+        log.warn("authentication is OFF (boxd.security.mode=insecure-loopback-only){}: anyone on this host, boxes included, can "
                 + "call boxd on {}", configured, env.getProperty("server.address", LoopbackOnly.LOOPBACK));
         return BearerTokenFilter.insecure();
     }

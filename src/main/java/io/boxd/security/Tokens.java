@@ -41,9 +41,9 @@ public final class Tokens {
 
     static final String HOW_TO_SET = "Set at least one token as name:token:role (role viewer or operator), e.g.\n"
             + "    BOXD_TOKENS=\"admin:$(openssl rand -hex 32):operator\" java -jar boxd.jar\n"
-            + "or --boxd.security.tokens=admin:<token>:operator,viewer:<token>:viewer (or boxd.security.tokens in a "
-            + "config file), or a file named by --boxd.security.tokens-file=/etc/boxd/tokens with one entry a line "
-            + "(# comments allowed; chmod 600).\n"
+            + "or a file named by --boxd.security.tokens-file=/etc/boxd/tokens with one entry a line (# comments "
+            + "allowed; chmod 600), or boxd.security.tokens in a config file. Not --boxd.security.tokens on the "
+            + "command line: every process on the host, boxes included, can read that in /proc.\n"
             + "For a local trial only, --boxd.security.mode=insecure-loopback-only serves without tokens on 127.0.0.1.";
 
     private final List<Entry> entries;

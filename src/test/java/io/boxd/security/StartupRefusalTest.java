@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.boxd.BoxdApplication;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
@@ -83,6 +87,39 @@ class StartupRefusalTest {
                 "--boxd.security.tokens=admin:0123456789abcdef-mgmt:operator", "--management.server.port=0"));
         assertThat(e.getMessage()).contains("management.server.port=0");
         assertThat(out.getOut() + out.getErr()).contains("Remove management.server.port");
+    }
+
+    @Test
+    void aTokenOnTheCommandLineIsWarnedAboutWithoutPrintingIt(CapturedOutput out) {
+        // Refused for the management port after the tokens were read, so nothing else starts.
+        cause(start("--boxd.security.mode=tokens", "--boxd.security.tokens=admin:0123456789abcdef-cmdl:operator",
+                "--management.server.port=0"));
+        assertThat(out.getOut() + out.getErr()).contains("tokens given as --boxd.security.tokens are readable by every process")
+                .doesNotContain("0123456789abcdef-cmdl");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "--boxd.security.tokens=admin:0123456789abcdef-x:operator|--boxd.security.tokens",
+            "--boxd.security.tokens[0]=admin:0123456789abcdef-x:operator|--boxd.security.tokens[0]",
+            "--BOXD_TOKENS=admin:0123456789abcdef-x:operator|--BOXD_TOKENS",
+            "--BOXD_TOKENS=|''",
+            "--boxd.security.tokens-file=/etc/boxd/tokens|''",
+            "--boxd.security.mode=tokens|''",
+    })
+    void tokensOnTheCommandLineAreFoundByKey(String arg, String found) {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new SimpleCommandLinePropertySource(arg));
+        assertThat(SecurityConfig.tokensOnTheCommandLine(env)).isEqualTo(found.isEmpty() ? List.of() : List.of(found));
+    }
+
+    @Test
+    void aTokenInASystemPropertyIsFoundAndOneInAnotherSourceIsNot() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().replace(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, new MapPropertySource(
+                StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, Map.of("boxd.security.tokens", "a:0123456789abcdef-x:viewer")));
+        env.getPropertySources().addFirst(new MapPropertySource("application.yml", Map.of("boxd.security.tokens", "b:0123456789abcdef-y:viewer")));
+        assertThat(SecurityConfig.tokensOnTheCommandLine(env)).containsExactly("-Dboxd.security.tokens");
     }
 
     @Test
