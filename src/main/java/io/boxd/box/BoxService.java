@@ -42,6 +42,7 @@ public class BoxService {
     private static final Logger log = LoggerFactory.getLogger(BoxService.class);
     private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Path ROOT = Path.of("/");
 
     private final BoxRepository boxes;
     private final BoxHistory history;
@@ -232,8 +233,8 @@ public class BoxService {
         validId(id);
         invalidIf(BoxRules.process(req));
         // Not boxd's own working directory, which may hold the data dir.
-        Path cwd = Path.of(req.cwd() == null ? "/" : req.cwd());
-        if (!Files.isDirectory(cwd)) {
+        Path cwd = req.cwd() == null ? ROOT : Path.of(req.cwd());
+        if (req.cwd() != null && !Files.isDirectory(cwd)) {
             throw new Invalid("cwd", "is not an existing directory: " + req.cwd());
         }
         SpawnIdentity.Identity as = identity.resolve(req.uid(), req.gid());
@@ -243,7 +244,7 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), logFile(id)));
+            SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), dataDir.logFile(id)));
             rec.state(BoxState.RUNNING);
             saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv() + " as " + as));
             return p;
@@ -358,10 +359,6 @@ public class BoxService {
 
     Box view(BoxRecord r) {
         return Box.of(r, r.driver.equals(driver.name()) ? driver.unitName(r.id) : null);
-    }
-
-    Path logFile(String id) {
-        return dataDir.logFile(id);
     }
 
     private BoxRecord saveWith(BoxRecord rec, BoxEvent event) {

@@ -40,7 +40,8 @@ class DataDir {
 
     /** {@code mode} without the bits for others; the same set when there are none. */
     static Set<PosixFilePermission> closedToOthers(Set<PosixFilePermission> mode) {
-        Set<PosixFilePermission> closed = mode.isEmpty() ? EnumSet.noneOf(PosixFilePermission.class) : EnumSet.copyOf(mode);
+        Set<PosixFilePermission> closed = EnumSet.noneOf(PosixFilePermission.class);
+        closed.addAll(mode);
         closed.removeAll(OTHERS);
         return closed;
     }

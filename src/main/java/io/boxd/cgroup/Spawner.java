@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -148,18 +149,20 @@ public final class Spawner {
     }
 
     /**
-     * Makes the log file, and its directory, if they are missing (checked first: creating an
-     * existing one costs an exception). The file is {@code rw-r-----}: boxes run as other users,
-     * and one box must not read another's output.
+     * Makes the log file {@code rw-r-----} if it is missing (boxes run as other users, and one box
+     * must not read another's output), and its directory if that is missing too. One stat when it
+     * exists, as it does from a box's second spawn on.
      */
     static void ensureLogFile(SpawnSpec spec) {
         Path file = spec.logFile();
-        Path dir = file.getParent();
+        if (Files.exists(file)) {
+            return;
+        }
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-            }
-            if (!Files.exists(file)) {
+            try {
+                Files.createFile(file, LOG_FILE_MODE);
+            } catch (NoSuchFileException noDirectory) {
+                Files.createDirectories(file.getParent());
                 Files.createFile(file, LOG_FILE_MODE);
             }
         } catch (FileAlreadyExistsException raced) {

@@ -21,9 +21,10 @@ public record IdRange(int first, int last) {
         String t = text.strip();
         int dash = t.indexOf('-', 1);
         try {
-            return dash < 0
-                    ? new IdRange(Integer.parseInt(t), Integer.parseInt(t))
-                    : new IdRange(Integer.parseInt(t.substring(0, dash).strip()), Integer.parseInt(t.substring(dash + 1).strip()));
+            if (dash < 0) {
+                return valueOf(Integer.parseInt(t));
+            }
+            return new IdRange(Integer.parseInt(t.substring(0, dash).strip()), Integer.parseInt(t.substring(dash + 1).strip()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is neither an id nor a range first-last of ids (0 to "
                     + Integer.MAX_VALUE + ")", e);

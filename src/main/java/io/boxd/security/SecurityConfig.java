@@ -63,21 +63,25 @@ class SecurityConfig {
      * which {@code /proc/<pid>/cmdline} shows to every user. Named by key and where, never by value.
      */
     static List<String> tokensOnTheCommandLine(Environment env) {
+        if (!(env instanceof ConfigurableEnvironment c)) {
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
-        if (env instanceof ConfigurableEnvironment c) {
-            for (String source : List.of(CommandLinePropertySource.COMMAND_LINE_PROPERTY_SOURCE_NAME,
-                    StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)) {
-                if (c.getPropertySources().get(source) instanceof EnumerablePropertySource<?> s) {
-                    for (String key : s.getPropertyNames()) {
-                        Object value = s.getProperty(key);
-                        if (TOKEN_KEY.matcher(key).matches() && value != null && !value.toString().isBlank()) {
-                            out.add((source.equals(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME) ? "-D" : "--") + key);
-                        }
-                    }
-                }
+        tokenKeys(c, CommandLinePropertySource.COMMAND_LINE_PROPERTY_SOURCE_NAME, "--", out);
+        tokenKeys(c, StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, "-D", out);
+        return out;
+    }
+
+    private static void tokenKeys(ConfigurableEnvironment env, String sourceName, String prefix, List<String> out) {
+        if (!(env.getPropertySources().get(sourceName) instanceof EnumerablePropertySource<?> source)) {
+            return;
+        }
+        for (String key : source.getPropertyNames()) {
+            Object value = source.getProperty(key);
+            if (TOKEN_KEY.matcher(key).matches() && value != null && !value.toString().isBlank()) {
+                out.add(prefix + key);
             }
         }
-        return out;
     }
 
     static Tokens tokens(SecurityProperties props, Environment env) {

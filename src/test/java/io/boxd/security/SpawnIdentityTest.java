@@ -18,7 +18,7 @@ class SpawnIdentityTest {
     }
 
     static List<IdRange> ranges(List<Integer> ids) {
-        return ids == null ? null : ids.stream().map(IdRange::valueOf).toList();
+        return ids == null ? null : ids.stream().map(i -> new IdRange(i, i)).toList();
     }
 
     @Test
