@@ -10,6 +10,7 @@ import io.boxd.cgroup.CgroupProperties;
 import io.boxd.driver.BoxDriver;
 import io.boxd.persistence.PgTarget;
 import io.boxd.persistence.TestDatabases;
+import io.boxd.testkit.Kernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -224,7 +225,6 @@ class ConfigSamplesTest {
     void theRootCgroupfsSampleStartsBoxd() throws Exception {
         Scratch s = new Scratch();
         try (ConfigurableApplicationContext ctx = start(s, "file:config/root-cgroupfs.yml")) {
-            s.mount = ctx.getBean(BoxDriver.class).host().cgroupMount();
             assertThat(ctx.getBean(BoxdProperties.class).driver()).isEqualTo("cgroupfs");
             assertThat(ctx.getBean(BoxDriver.class).name()).isEqualTo("cgroupfs");
             CgroupProperties cg = ctx.getBean(CgroupProperties.class);
@@ -255,7 +255,6 @@ class ConfigSamplesTest {
                 "--spring.datasource.username=" + pg.user(),
                 "--spring.datasource.password=" + pg.password(),
                 "--spring.flyway.schemas=" + schema)) {
-            s.mount = ctx.getBean(BoxDriver.class).host().cgroupMount();
             assertThat(ctx.getEnvironment().getActiveProfiles()).as("set by the sample").contains("postgres");
             try (Connection c = ctx.getBean(DataSource.class).getConnection()) {
                 assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
@@ -281,7 +280,6 @@ class ConfigSamplesTest {
         final String token = HexFormat.of().formatHex(RANDOM.generateSeed(24));
         final Path dataDir;
         final Path tokens;
-        String mount;
 
         Scratch() throws IOException {
             dataDir = Files.createTempDirectory("boxd-cfgtest-");
@@ -291,11 +289,11 @@ class ConfigSamplesTest {
         }
 
         void close() throws IOException {
-            if (mount != null) {
-                Path dir = Path.of(mount).resolve(base);
-                if (Files.isDirectory(dir)) {
-                    Files.delete(dir);
-                }
+            // From the mount, not from the started context: a start that fails after the driver
+            // made the base leaves no context to ask.
+            Path dir = Kernel.mount().resolve(base);
+            if (Files.isDirectory(dir)) {
+                Files.delete(dir);
             }
             try (Stream<Path> w = Files.walk(dataDir)) {
                 for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
