@@ -1,6 +1,7 @@
 package io.boxd.api;
 
 import io.boxd.box.BoxProblems;
+import io.boxd.box.DatabaseFailures;
 import io.boxd.box.BoxProblems.Invalid.Violation;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.LimitNotEnforceableException;
@@ -17,6 +18,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -24,6 +26,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -129,6 +132,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String type = e.getRequiredType() == null ? "a valid value" : describe(e.getRequiredType());
         return respond(Problems.invalid("invalid-request",
                 List.of(new Violation(e.getName(), "must be " + type + ", was '" + e.getValue() + "'"))));
+    }
+
+    /**
+     * The database could not be reached, read or written (its disk is full, its server is down):
+     * a 503 that clears when the database does. Any other database error is a bug: a 500.
+     */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> database(RuntimeException e) {
+        if (!DatabaseFailures.unavailable(e)) {
+            return unexpected(e);
+        }
+        String reason = DatabaseFailures.reason(e);
+        log.error("database unavailable: {}", reason, e);
+        ProblemDetail pd = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
+                "boxd could not read or write its records: " + reason + ". Retry once the database is back "
+                        + "(GET /actuator/health: components db and diskSpace)");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
     }
 
     @ExceptionHandler(Exception.class)

@@ -246,9 +246,36 @@ public class BoxService {
             BoxRecord rec = requireLive(load(id));
             SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), dataDir.logFile(id)));
             rec.state(BoxState.RUNNING);
-            saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv() + " as " + as));
+            try {
+                saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv() + " as " + as));
+            } catch (RuntimeException e) {
+                killUnrecorded(id, p.pid(), e);
+                throw e;
+            }
             return p;
         });
+    }
+
+    /**
+     * A process whose start could not be recorded is killed, with what it forked since: the
+     * caller is told the spawn failed and may retry, and must not find a second copy running.
+     * Only pids still in the box are signalled. Caller holds the lock.
+     */
+    private void killUnrecorded(String id, long pid, RuntimeException cause) {
+        try {
+            Set<Long> inBox = new java.util.HashSet<>();
+            driver.processes(id).forEach(bp -> inBox.add((long) bp.pid()));
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.descendants().filter(d -> inBox.contains(d.pid())).forEach(ProcessHandle::destroyForcibly);
+                if (inBox.contains(pid)) {
+                    h.destroyForcibly();
+                }
+            });
+            log.warn("box {}: pid {} was started but could not be recorded, so it was killed: {}", id, pid, DatabaseFailures.reason(cause));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            log.warn("box {}: pid {} was started but could not be recorded, and killing it failed: {}", id, pid, e.getMessage());
+        }
     }
 
     public Box adopt(String id, int pid) {

@@ -253,7 +253,7 @@ public class ExitWatcher implements SmartLifecycle {
     /**
      * Only what changed is read: the counters when their files changed, and the record only when
      * the box has just become empty (a box that gained processes needs nothing). False when the
-     * box was locked, so nothing was done.
+     * box was locked or the database unavailable, so nothing was done.
      */
     private boolean handle(String id, boolean populatedChanged, boolean countersChanged) {
         try {
@@ -279,6 +279,12 @@ public class ExitWatcher implements SmartLifecycle {
                 }
             });
         } catch (RuntimeException e) {
+            if (DatabaseFailures.unavailable(e)) {
+                // Tried again, with backoff, until the database is back: an exit or an OOM kill is
+                // still in the kernel's counters then, and is recorded late rather than never.
+                log.warn("exit handling for box {} waits for the database: {}", id, DatabaseFailures.reason(e));
+                return false;
+            }
             log.warn("exit handling for box {} failed: {}", id, e.getMessage());
             return true;
         }

@@ -1,5 +1,6 @@
 package io.boxd.box;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.boxd.limits.Limits;
 import java.util.List;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -26,6 +27,27 @@ class PersistenceConfig {
             public Object postProcessBeforeInitialization(Object bean, String name) {
                 if (bean instanceof RelationalMappingContext ctx) {
                     ctx.setForceQuote(false);
+                }
+                return bean;
+            }
+        };
+    }
+
+    /**
+     * H2's pool: drop connections whose database H2 closed after a failed write, and test an idle
+     * connection with a query, as H2's isValid() answers true for such a connection. So boxd
+     * serves again, without a restart, once the disk under its data dir has room.
+     */
+    @Bean
+    static BeanPostProcessor h2DeadConnections() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof HikariDataSource ds && ds.getJdbcUrl() != null && ds.getJdbcUrl().startsWith("jdbc:h2:")) {
+                    ds.setExceptionOverride(new DeadConnectionEviction());
+                    if (ds.getConnectionTestQuery() == null) {
+                        ds.setConnectionTestQuery("SELECT 1");
+                    }
                 }
                 return bean;
             }

@@ -57,6 +57,14 @@ class OperationsApiTest extends RealServerTest {
     }
 
     @Test
+    void readinessIncludesTheFreeSpaceUnderTheDataDir() throws Exception {
+        assertThat(http.get("/actuator/health/readiness").json().path("components").has("diskSpace")).isTrue();
+        JsonNode disk = http.get("/actuator/health").json().path("components").path("diskSpace").path("details");
+        assertThat(java.nio.file.Path.of(disk.path("path").asString()).toRealPath())
+                .as("%s", disk).isEqualTo(sandbox.dataDir().toRealPath());
+    }
+
+    @Test
     void infoIsExposed() {
         Reply r = http.get("/actuator/info");
         assertThat(r.status()).as("%s", r).isEqualTo(200);

@@ -30,6 +30,7 @@ final class Sandbox {
     final Path baseDir;
     private final List<Process> started = new ArrayList<>();
     private volatile int port;
+    private boolean tmpfs;
 
     private Sandbox(String name) {
         this.scratch = Scratch.create("test-" + name);
@@ -95,6 +96,28 @@ final class Sandbox {
         return this;
     }
 
+    /** The data dir on a tmpfs of {@code size} (mount's syntax, e.g. {@code 16m}), so a test can fill it; unmounted by {@link #close}. */
+    Sandbox withDataDirOnTmpfs(String size) {
+        run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", scratch.dataDir.toString());
+        tmpfs = true;
+        return this;
+    }
+
+    private static void run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Path boxDir(String id) {
         return baseDir.resolve(id);
     }
@@ -114,7 +137,15 @@ final class Sandbox {
                 p.waitFor();
             }
         }
-        scratch.remove();
+        try {
+            if (tmpfs) {
+                // Boxes first: one may hold a file open on it.
+                Kernel.killAndRemove(baseDir);
+                run("umount", scratch.dataDir.toString());
+            }
+        } finally {
+            scratch.remove();
+        }
     }
 
     /** The cgroup v2 path of a process, from {@code /proc/<pid>/cgroup} ({@code 0::/x/y}). */
