@@ -60,7 +60,8 @@ class ApiDocs {
                                     + "not JSON; a URL, query or header that cannot be parsed), 404 no such box or process, "
                                     + "409 conflict, 413 body-too-large (over boxd.api.max-body-bytes, 64 KiB by default), "
                                     + "415 not application/json, 422 limit not enforceable (missing[].controller), 503 database-unavailable "
-                                    + "(boxd cannot write its records, e.g. a full disk; nothing was changed but a kill; Retry-After)")
+                                    + "(boxd cannot read or write its records, e.g. a full disk; Retry-After; a kill may have reached the "
+                                    + "kernel: send it again to record it)")
                             .content(new Content().addMediaType("application/problem+json",
                                     new MediaType().schema(new Schema<>().$ref(ref(PROBLEM))))));
                 }

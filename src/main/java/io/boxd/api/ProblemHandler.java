@@ -1,8 +1,8 @@
 package io.boxd.api;
 
 import io.boxd.box.BoxProblems;
-import io.boxd.box.DatabaseFailures;
 import io.boxd.box.BoxProblems.Invalid.Violation;
+import io.boxd.box.DatabaseFailures;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.NoSuchProcessException;
@@ -144,12 +144,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return unexpected(e);
         }
         String reason = DatabaseFailures.reason(e);
-        log.error("database unavailable: {}", reason, e);
+        // One line a request: an outage fails every request, and the log may share the full disk.
+        log.warn("database unavailable: {}", reason);
+        log.debug("database unavailable", e);
         ProblemDetail pd = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "database-unavailable",
                 "boxd could not read or write its records: " + reason + ". Retry once the database is back "
                         + "(GET /actuator/health: components db and diskSpace)");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        return problem(pd).header(HttpHeaders.RETRY_AFTER, "5").body(pd);
     }
 
     @ExceptionHandler(Exception.class)
@@ -342,7 +343,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail pd) {
-        return ResponseEntity.status(pd.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(pd);
+        return problem(pd).body(pd);
+    }
+
+    private static ResponseEntity.BodyBuilder problem(ProblemDetail pd) {
+        return ResponseEntity.status(pd.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
     private static String firstLine(String m) {

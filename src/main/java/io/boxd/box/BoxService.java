@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -263,8 +264,7 @@ public class BoxService {
      */
     private void killUnrecorded(String id, long pid, RuntimeException cause) {
         try {
-            Set<Long> inBox = new java.util.HashSet<>();
-            driver.processes(id).forEach(bp -> inBox.add((long) bp.pid()));
+            Set<Long> inBox = driver.processes(id).stream().map(bp -> (long) bp.pid()).collect(Collectors.toSet());
             ProcessHandle.of(pid).ifPresent(h -> {
                 h.descendants().filter(d -> inBox.contains(d.pid())).forEach(ProcessHandle::destroyForcibly);
                 if (inBox.contains(pid)) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -29,13 +30,10 @@ public final class DatabaseFailures {
     /** True when {@code e} says the database could not be reached, read or written, rather than refused a statement. */
     public static boolean unavailable(Throwable e) {
         for (Throwable t : chain(e)) {
-            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessResourceException
-                    || t instanceof CannotCreateTransactionException || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException || t instanceof IOException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && (sql.getErrorCode() == H2_DATABASE_IS_CLOSED
-                    || (sql.getSQLState() != null && sql.getSQLState().startsWith("08")))) {
+            if (closedOrUnwritable(t) || t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessResourceException || t instanceof CannotCreateTransactionException
+                    || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
                 return true;
             }
         }
@@ -48,12 +46,11 @@ public final class DatabaseFailures {
      * written. Such a connection is dropped from the pool; a new one opens the database again.
      */
     static boolean connectionIsDead(SQLException e) {
-        for (Throwable t : chain(e)) {
-            if (t instanceof IOException || (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IS_CLOSED)) {
-                return true;
-            }
-        }
-        return false;
+        return chain(e).stream().anyMatch(DatabaseFailures::closedOrUnwritable);
+    }
+
+    private static boolean closedOrUnwritable(Throwable t) {
+        return t instanceof IOException || (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IS_CLOSED);
     }
 
     /** Why, for people: the I/O error where there is one ("No space left on device"), else the deepest message. */
@@ -77,7 +74,7 @@ public final class DatabaseFailures {
      */
     private static List<Throwable> chain(Throwable e) {
         List<Throwable> out = new ArrayList<>();
-        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof TransactionSystemException tse && tse.getApplicationException() != null) {
                 for (Throwable a : chain(tse.getApplicationException())) {
