@@ -119,7 +119,7 @@ P1=$(cg_pids "$O1"); P2=$(cg_pids "$O2"); PU=$(cg_pids "$OU")
 # boxd can be ready long before the other is, and a first periodic pass 30 s after its start
 # replaced the rootless startup report once in CI (the orphan had been reaped all the same).
 RS=$OUT/reconcile-sd-startup.json RU=$OUT/reconcile-user-startup.json
-start_boxd sd 18080 systemd root --boxd.reconcile.interval=0; start_boxd user 18081 systemd user --boxd.reconcile.interval=0
+start_boxd sd 18080 systemd root --boxd.reconcile.interval=0 --boxd.logs.max-size=1MB; start_boxd user 18081 systemd user --boxd.reconcile.interval=0
 T_SD=$(await_ready sd 18080); check "root: boxd (driver=systemd) ready" $? "${T_SD:-never} s after start, as root (TCG; both JVMs start at once)"
 await_up 18080; api 18080 GET /v1/reconcile/last > /dev/null; cp /tmp/body "$RS"
 T_U=$(await_ready user 18081); check "rootless: boxd ready as uid $UID_" $? "${T_U:-never} s after start"
@@ -208,9 +208,24 @@ r=$(api $P POST /v1/boxes/r1/kill); api $P GET /v1/boxes/r1/processes >/dev/null
 wait "$A1" 2>/dev/null   # the adopted sleep is this shell's child: reap it, or kill -0 sees a zombie
 [ "${r%% *}" = 200 ] && [ "$n" = 0 ] && ! kill -0 "$S1" 2>/dev/null && ! kill -0 "$A1" 2>/dev/null
 check "root: kill reaps the whole box" $? "HTTP ${r%% *}; $n processes left"
-codes=""; for b in r1 r2 hog; do codes+="$(api $P DELETE "/v1/boxes/$b?force=true" | cut -d' ' -f1) "; done
+# A box printing as fast as it can, its output appended by systemd's scope like any other: the log
+# keeps its first boxd.logs.max-size (1MB for this instance) and boxd's note, and grows no further.
+api $P POST /v1/boxes '{"id":"chatty"}' >/dev/null; r=$(api $P POST /v1/boxes/chatty/processes '{"argv":["yes","line"]}')
+CL=/var/lib/boxd-lab/sd/logs/chatty.log; NOTE='[boxd: this log reached boxd.logs.max-size (1048576 bytes); later output is dropped]'
+capped=0; for _ in $(seq 100); do api $P GET /v1/boxes/chatty/events >/dev/null
+  capped=$(jq '[.[] | select(.type == "log-capped")] | length' /tmp/body); [ "$capped" -ge 1 ] && break; sleep 0.1; done
+big=0; for _ in $(seq 40); do s=$(stat -c %s "$CL"); [ "$s" -gt "$big" ] && big=$s; sleep 0.05; done
+k=$(api $P POST /v1/boxes/chatty/kill); want=$((1048576 + ${#NOTE} + 2))
+for _ in $(seq 50); do [ "$(stat -c %s "$CL")" = "$want" ] && break; sleep 0.1; done
+api $P GET /v1/boxes/chatty/events >/dev/null; capped=$(jq '[.[] | select(.type == "log-capped")] | length' /tmp/body)
+[ "${r%% *}" = 201 ] && [ "${k%% *}" = 200 ] && [ "$capped" = 1 ] && [ "$(stat -c %s "$CL")" = "$want" ] \
+  && [ "$(head -c 1048575 "$CL" | sort -u)" = line ] && [ "$(tail -c +1048577 "$CL")" = "
+$NOTE" ]
+check "root: a box printing in a loop keeps its log to the cap and a note, with one log-capped event" $? \
+  "spawn HTTP ${r%% *}, kill HTTP ${k%% *}; $capped log-capped events; largest size seen while it wrote $big; after the kill $(stat -c %s "$CL") (want $want)"
+codes=""; for b in r1 r2 hog chatty; do codes+="$(api $P DELETE "/v1/boxes/$b?force=true" | cut -d' ' -f1) "; done
 sleep 0.5; left=$(systemctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
-[ "$codes" = "204 204 204 " ] && [ "$left" = 0 ]; check "root: deletes leave no unit (systemctl list-units --all 'boxlite*')" $? "DELETE → $codes; $left units left; $(ls /sys/fs/cgroup | grep -c boxlite.slice) boxlite.slice cgroups"
+[ "$codes" = "204 204 204 204 " ] && [ "$left" = 0 ]; check "root: deletes leave no unit (systemctl list-units --all 'boxlite*')" $? "DELETE → $codes; $left units left; $(ls /sys/fs/cgroup | grep -c boxlite.slice) boxlite.slice cgroups"
 
 # ---- create time: systemd vs cgroupfs in this VM ------------------------------------------------
 # Through REST with the systemd driver; then both drivers side by side in one small JVM

@@ -7,6 +7,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -146,6 +147,11 @@ public class ExitWatcher implements SmartLifecycle {
 
     public int watching() {
         return keys.size();
+    }
+
+    /** The boxes boxd follows now: every box with a cgroup. A live view, safe to iterate. */
+    public Set<String> watchedIds() {
+        return Collections.unmodifiableSet(keys.keySet());
     }
 
     /** Whether boxd follows this box now. */

@@ -1,8 +1,9 @@
 /**
  * Boxes as records: the lifecycle ({@link io.boxd.box.BoxService}) that writes its intent to the
  * database before it touches the kernel and records every step in the box's history, the
- * repository and its H2 or PostgreSQL schema, per-box locks, the exit watcher, the data dir and
- * how database failures are told apart from bugs ({@link io.boxd.box.DatabaseFailures}). The
- * kernel side is behind {@link io.boxd.driver.BoxDriver}; nothing here touches cgroupfs.
+ * repository and its H2 or PostgreSQL schema, per-box locks, the exit watcher, the data dir, the
+ * cap on each box's log ({@link io.boxd.box.LogCap}), and how database failures are told apart
+ * from bugs ({@link io.boxd.box.DatabaseFailures}). The kernel side is behind
+ * {@link io.boxd.driver.BoxDriver}; nothing here touches cgroupfs.
  */
 package io.boxd.box;

@@ -32,8 +32,9 @@ import org.springframework.test.context.TestPropertySource;
  * disk stops only the box logs, and the other test runs instead.
  */
 // No periodic reconcile: a state that follows the kernel after the outage is the exit watcher's doing.
+// No log cap: what is tested is a disk that fills anyway (many boxes, or a cap set too high).
 @TestPropertySource(properties = {"boxd.enforcement=best-effort", "management.health.diskspace.threshold=1MB",
-        "boxd.reconcile.interval=0"})
+        "boxd.reconcile.interval=0", "boxd.logs.max-size=0"})
 class DiskFullApiTest extends RealServerTest {
 
     static final Sandbox sandbox = Sandbox.create("diskfull").withDataDirOnTmpfs("16m");
