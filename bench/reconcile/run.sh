@@ -80,7 +80,7 @@ plant() {
 start_boxd() {
   local t0; t0=$(now_ms)
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" --boxd.data-dir="$work/data" --boxd.cgroup.base="$base" \
+  java $JAVA_OPTS -jar "$JAR" --server.port="$PORT" --boxd.data-dir="$work/data" --boxd.cgroup.base="$base" --boxd.reconcile.lock-dir="$work/locks" \
     --boxd.driver=cgroupfs --boxd.security.mode=insecure-loopback-only "$@" "${EXTRA_ARGS[@]}" > "$work/boxd.log" 2>&1 &
   boxd=$!
   # CPU used between "Started BoxdApplication" (logged just before the startup reconcile runs)

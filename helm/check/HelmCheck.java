@@ -113,7 +113,7 @@ public class HelmCheck {
         Map<String, Object> c = containers.get(0);
         List<Map<String, Object>> volumes = (List<Map<String, Object>>) pod.get("volumes");
         List<Map<String, Object>> mounts = (List<Map<String, Object>>) c.get("volumeMounts");
-        for (String path : List.of("/sys/fs/cgroup", "/var/lib/boxd")) {
+        for (String path : List.of("/sys/fs/cgroup", "/var/lib/boxd", "/run/boxd")) {
             Map<String, Object> m = mounts.stream().filter(x -> path.equals(x.get("mountPath"))).findFirst()
                     .orElseThrow(() -> new AssertionError("nothing mounted at " + path));
             check(!Boolean.TRUE.equals(m.get("readOnly")), path + " is mounted read-only");

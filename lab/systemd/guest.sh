@@ -60,10 +60,10 @@ stop_boxd() { # PID: SIGTERM, wait (bounded) until it is gone, reap it
 # processes are the manager's children and leave no zombie here. Prints the slice's cgroup.
 esc() { printf '%s' "$1" | sed 's/-/\\x2d/g'; }
 cg_pids() { find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -n | tr '\n' ' ' | sed 's/ $//'; }
-plant() {
-  local who=$1 id=$2; shift 2
-  local slice="boxlite-$(esc "$id").slice" scope="boxlite-$(esc "$id")-p1.scope" pre=() m=() cg=/sys/fs/cgroup/boxlite.slice
-  if [ "$who" = user ]; then pre=(asuser); m=(--user); cg=$UCG/boxlite.slice; fi
+plant() { # PFX=base picks another base slice (default boxlite)
+  local who=$1 id=$2 pfx=${PFX:-boxlite}; shift 2
+  local slice="$pfx-$(esc "$id").slice" scope="$pfx-$(esc "$id")-p1.scope" pre=() m=() cg=/sys/fs/cgroup/$pfx.slice
+  if [ "$who" = user ]; then pre=(asuser); m=(--user); cg=$UCG/$pfx.slice; fi
   "${pre[@]}" busctl "${m[@]}" call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager \
     StartTransientUnit 'ssa(sv)a(sa(sv))' "$slice" fail 5 Description s "boxd box $id" CollectMode s inactive-or-failed \
     MemoryAccounting b true TasksAccounting b true MemoryMax t 67108864 0 >/dev/null
@@ -285,13 +285,14 @@ kill "$PID_user" 2>/dev/null
 
 # ================================ orphan policies adopt and report (root) =========================
 # One more Spring start, two JVMs at once on the same system manager: "adopt" restarts on the
-# first root instance's data, "report" has its own. Both see the orphan planted now at startup
-# (report only lists it); "oreport" is planted once both are up and reconciled through the API of
-# the report instance. Periodic passes are off so the adopt instance never sees "oreport".
+# first root instance's data, "report" has its own data and its own base slice (boxrep.slice):
+# one boxd per tree, so a second boxd on boxlite.slice refuses to start (checked below). "oadopt"
+# is planted before the start; "oreport" is planted under boxrep.slice once both are up and
+# reconciled through the API of the report instance. Periodic passes are off.
 stop_boxd "$PID_sd"
 OA=$(plant root oadopt sleep 100021); settle "$OA" 1; PA=$(cg_pids "$OA")
 DATA=sd start_boxd adopt 18082 systemd root --boxd.reconcile.orphans=adopt --boxd.reconcile.interval=0
-start_boxd report 18083 systemd root --boxd.reconcile.orphans=report --boxd.reconcile.interval=0
+start_boxd report 18083 systemd root --boxd.cgroup.base=boxrep --boxd.reconcile.orphans=report --boxd.reconcile.interval=0
 T_A=$(await_ready adopt 18082) && await_up 18082; ra=$?; T_R=$(await_ready report 18083) && await_up 18083; rr=$?
 api 18082 GET /v1/reconcile/last > /dev/null; cp /tmp/body "$OUT/reconcile-adopt-startup.json"; rep="adopted=$(body .orphansAdopted) reaped=$(body .orphansReaped) reported=$(body .orphansReported)"; ga=$(orphans adopted)
 r=$(api 18082 GET /v1/boxes/oadopt); cp /tmp/body "$OUT/box-oadopt.json"
@@ -302,19 +303,30 @@ fig="$(jq -c '{state, enforcedMemoryMax: .enforced.memoryMaxBytes, unit, labels,
 check "root adopt: a planted orphan unit becomes a box with the unit's limit, its process alive" $? \
   "ready ${T_A:-never} s; startup $rep: $ga | GET /v1/boxes/oadopt ${r%% *} $fig | pid $PA in $(in_cg $PA); unit MemoryMax=$(show -p MemoryMax boxlite-oadopt.slice)"
 
+# A second boxd on the tree the adopt instance holds, with a data dir of its own: it must refuse
+# to start, and reap nothing (before, its startup reconcile took every box there for an orphan).
+DATA=second start_boxd second 18084 systemd root --boxd.reconcile.interval=0
+for _ in $(seq 1 600); do kill -0 "$PID_second" 2>/dev/null || break; sleep 0.5; done
+wait "$PID_second"; sc=$?; why=$(grep -o 'the cgroup tree [^ ]* is in use by another boxd (pid [0-9]*' "$OUT/boxd-second.log" | head -1)
+[ "$sc" != 0 ] && [ "$why" = "the cgroup tree /sys/fs/cgroup/boxlite.slice is in use by another boxd (pid $PID_adopt" ] \
+  && kill -0 "$PA" && [ "$(api 18082 GET /v1/boxes/oadopt | cut -d' ' -f1) $(body .state)" = "200 RUNNING" ] \
+  && ! grep -q 'startup reconcile' "$OUT/boxd-second.log"
+check "root: a second boxd on the same tree refuses to start and reaps nothing" $? \
+  "exit $sc; ${why:-no refusal in its log}; adopt pid $PID_adopt; oadopt pid $PA alive: $(kill -0 "$PA" 2>/dev/null && echo yes || echo no)"
+
 api 18083 GET /v1/reconcile/last > /dev/null; sr="startup reported=$(body .orphansReported): $(orphans reported)"
-OR=$(plant root oreport sleep 100031); settle "$OR" 1; PR=$(cg_pids "$OR")
+OR=$(PFX=boxrep plant root oreport sleep 100031); settle "$OR" 1; PR=$(cg_pids "$OR")
 r=$(api 18083 POST /v1/reconcile); cp /tmp/body "$OUT/reconcile-report-api.json"
 gr=$(orphans reported); rep="reaped=$(body .orphansReaped) adopted=$(body .orphansAdopted) reported=$(body .orphansReported)"
 acted=$(jq '.orphansReaped + .orphansAdopted' /tmp/body); mine=$(want "$OR" "$PR")
 b1=$(api 18083 GET /v1/boxes/oreport | cut -d' ' -f1); b2=$(api 18082 GET /v1/boxes/oreport | cut -d' ' -f1)
-st="$(systemctl is-active boxlite-oreport.slice boxlite-oreport-p1.scope | tr '\n' ' ')MemoryMax=$(show -p MemoryMax boxlite-oreport.slice)"
+st="$(systemctl is-active boxrep-oreport.slice boxrep-oreport-p1.scope | tr '\n' ' ')MemoryMax=$(show -p MemoryMax boxrep-oreport.slice)"
 [ $rr = 0 ] && [ "${r%% *}" = 200 ] && [[ " $gr " == *" $mine "* ]] && [ "$acted" = 0 ] \
-  && kill -0 $PR && [ "$st" = "active active MemoryMax=67108864" ] && [[ "$(in_cg $PR)" == /boxlite.slice/boxlite-oreport.slice/boxlite-oreport-p1.scope ]] \
+  && kill -0 $PR && [ "$st" = "active active MemoryMax=67108864" ] && [[ "$(in_cg $PR)" == /boxrep.slice/boxrep-oreport.slice/boxrep-oreport-p1.scope ]] \
   && [ "$b1 $b2" = "404 404" ]
 check "root report: the orphan unit is listed (POST /v1/reconcile) and left untouched" $? \
   "ready ${T_R:-never} s; $sr | POST /v1/reconcile ${r%% *} $rep: $gr | units: $st; pid $PR in $(in_cg $PR); GET /v1/boxes/oreport → $b1 (report), $b2 (adopt)"
-systemctl stop boxlite-oreport.slice; systemctl reset-failed boxlite-oreport.slice boxlite-oreport-p1.scope 2>/dev/null
+systemctl stop boxrep-oreport.slice; systemctl reset-failed boxrep-oreport.slice boxrep-oreport-p1.scope 2>/dev/null
 
 r=$(api 18082 DELETE "/v1/boxes/oadopt?force=true"); gone=$(alive_of $PA)
 for _ in $(seq 1 10); do left=$(units_left root 'boxlite*'); [ -z "$left" ] && break; sleep 0.5; done

@@ -91,6 +91,11 @@ public class CgroupfsDriver implements BoxDriver {
     }
 
     @Override
+    public String basePath() {
+        return fs.resolve(props.base()).toString();
+    }
+
+    @Override
     public HostInfo host() {
         Set<String> available = fs.read("", "cgroup.controllers").map(KernelText::controllers).orElse(Set.of());
         Set<String> forBoxes = fs.read(props.base(), "cgroup.subtree_control").map(KernelText::controllers).orElse(Set.of());

@@ -73,6 +73,9 @@ public interface BoxDriver {
     /** The absolute cgroup path of the box, for display. */
     String cgroupPath(String boxId);
 
+    /** The absolute cgroup path under which this driver keeps every box: what one boxd owns alone. */
+    String basePath();
+
     /** The box ids that exist under the base right now (for reconciliation). */
     List<String> listBoxes();
 }

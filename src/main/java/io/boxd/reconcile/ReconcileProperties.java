@@ -7,13 +7,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code boxd.reconcile.*}: what to do with a cgroup under the base that has no record
  * ({@code reap} kills and removes it, {@code adopt} makes a record, {@code report} only lists
- * it), and how often to look again.
+ * it), how often to look again, and where the lock that keeps a second boxd off the same cgroup
+ * tree lives ({@code lock-dir}; empty: see {@link BaseLock}).
  */
 @ConfigurationProperties("boxd.reconcile")
 public record ReconcileProperties(
         @DefaultValue("reap") OrphanPolicy orphans,
         @DefaultValue("30s") Duration interval,
-        @DefaultValue("4") int threads) {
+        @DefaultValue("4") int threads,
+        @DefaultValue("") String lockDir) {
 
     public enum OrphanPolicy { REAP, ADOPT, REPORT }
 }

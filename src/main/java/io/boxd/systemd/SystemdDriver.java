@@ -355,6 +355,11 @@ public class SystemdDriver implements BoxDriver {
     }
 
     @Override
+    public String basePath() {
+        return fs.resolve(join(managerRoot(), names.baseSlice())).toString();
+    }
+
+    @Override
     public String cgroupPath(String boxId) {
         return relIfExists(boxId).map(rel -> fs.resolve(rel).toString())
                 .orElseGet(() -> fs.resolve(join(join(managerRoot(), names.baseSlice()), names.boxSlice(boxId))).toString());

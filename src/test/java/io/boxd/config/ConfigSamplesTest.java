@@ -309,6 +309,8 @@ class ConfigSamplesTest {
                 // The sample's own values, but nothing that could touch this host's real boxd.
                 "--boxd.cgroup.base=" + s.base,
                 "--boxd.data-dir=" + s.dataDir,
+                // The samples name /run/boxd (the default); a test's lock goes with its data dir.
+                "--boxd.reconcile.lock-dir=" + s.dataDir.resolve("locks"),
                 "--boxd.security.tokens-file=" + s.tokens,
                 "--server.address=127.0.0.1",
                 "--server.port=0",

@@ -165,6 +165,11 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
+    public String basePath() {
+        return root.toString();
+    }
+
+    @Override
     public List<String> listBoxes() {
         return new ArrayList<>(new TreeSet<>(boxes.keySet()));
     }

@@ -71,6 +71,9 @@ final class BoxdJvm implements AutoCloseable {
         cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classpath()), "io.boxd.BoxdApplication",
                 "--server.port=" + port, "--boxd.data-dir=" + dataDir, "--boxd.cgroup.base=" + base,
                 "--boxd.driver=cgroupfs", "--boxd.reconcile.interval=0",
+                // As every test (src/test/resources/application.properties, not on this classpath):
+                // every boxd of the run locks its tree in one place, not in /run/boxd.
+                "--boxd.reconcile.lock-dir=" + Path.of("target", "test-locks").toAbsolutePath(),
                 // As every test: no tokens, 127.0.0.1 only (src/test/resources/application.properties).
                 "--boxd.security.mode=insecure-loopback-only"));
         cmd.addAll(extraArgs);

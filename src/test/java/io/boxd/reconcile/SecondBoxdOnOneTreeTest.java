@@ -1,0 +1,60 @@
+package io.boxd.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.boxd.testkit.Http;
+import io.boxd.testkit.Kernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two real boxd JVMs on one cgroup base, with their own data dirs: what an operator gets by
+ * running README's command in a second checkout while boxd runs. Before, the second one's startup
+ * reconcile took the first one's boxes for orphans and reaped them (found by hand: a running
+ * sleep was killed and its cgroup removed, and the first boxd said EXITED).
+ */
+class SecondBoxdOnOneTreeTest {
+
+    @Test
+    void aSecondBoxdOnTheSameTreeRefusesToStartAndReapsNothing() throws Exception {
+        String base = "boxd-second-" + UUID.randomUUID().toString().substring(0, 8);
+        Path baseDir = Kernel.mount().resolve(base);
+        Path tmp = Files.createTempDirectory("boxd-second-");
+        BoxdJvm first = new BoxdJvm(tmp.resolve("first"), base, tmp.resolve("first.log"), List.of());
+        BoxdJvm second = new BoxdJvm(tmp.resolve("second"), base, tmp.resolve("second.log"), List.of());
+        try {
+            first.start();
+            Http api = first.rest();
+            assertThat(api.post("/v1/boxes", "{\"id\":\"kept\",\"limits\":{\"pidsMax\":\"max\"}}").status()).isEqualTo(201);
+            Http.Reply spawned = api.post("/v1/boxes/kept/processes", "{\"argv\":[\"sleep\",\"1000\"]}");
+            assertThat(spawned.status()).as("%s", spawned).isEqualTo(201);
+            long pid = spawned.json().path("pid").asLong();
+            Kernel.Pid sleeper = Kernel.identify(pid).orElseThrow();
+
+            assertThatThrownBy(second::start).hasMessageContaining("before it was ready");
+            assertThat(Files.readString(tmp.resolve("second.log")))
+                    .contains("the cgroup tree " + baseDir + " is in use by another boxd (pid " + first.pid() + ", data dir "
+                            + tmp.resolve("first").toAbsolutePath())
+                    .contains("give this one a cgroup tree of its own with boxd.cgroup.base")
+                    .doesNotContain("startup reconcile");
+            assertThat(Kernel.procs(baseDir.resolve("kept"))).as("the first boxd's box is untouched").containsExactly(pid);
+            assertThat(api.get("/v1/boxes/kept").json().path("state").asString()).isEqualTo("RUNNING");
+
+            // Once the first boxd has stopped, the tree is free, and its boxes are orphans to the next.
+            assertThat(first.stop()).isIn(0, 143);
+            second.start();
+            assertThat(second.rest().get("/v1/reconcile/last").json().path("orphansReaped").asInt()).isEqualTo(1);
+            assertThat(Kernel.alive(sleeper)).isFalse();
+        } finally {
+            second.close();
+            first.close();
+            Kernel.killAndRemove(baseDir);
+            Kernel.deleteTree(tmp);
+        }
+        assertThat(baseDir).doesNotExist();
+    }
+}
