@@ -1,6 +1,5 @@
 package io.boxd.box;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -50,7 +49,7 @@ class LogCap implements SmartLifecycle {
     void checkAll() {
         for (String id : watcher.watchedIds()) {
             Path file = dataDir.logFile(id);
-            if (new File(file.toString()).length() > cap) { // 0 when there is no log: no exception per idle box
+            if (file.toFile().length() > cap) { // 0 when there is no log: no exception per idle box
                 try {
                     trim(id, file);
                 } catch (NoSuchFileException gone) {

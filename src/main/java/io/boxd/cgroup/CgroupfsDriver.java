@@ -183,7 +183,7 @@ public class CgroupfsDriver implements BoxDriver {
             if (where != null && !w.unlimited()) {
                 out.add(new Missing(w.field(), w.controller(), where,
                         "enable '" + w.controller() + "' in the parent's cgroup.subtree_control (delegate it to "
-                                + fs.resolve(props.base()) + "), or run with boxd.enforcement=best-effort"));
+                                + basePath() + "), or run with boxd.enforcement=best-effort"));
             }
         }
         return out;

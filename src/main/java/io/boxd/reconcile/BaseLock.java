@@ -49,7 +49,7 @@ import org.springframework.stereotype.Component;
  * two owners lock two files by one name).
  */
 @Component
-public class BaseLock implements SmartLifecycle {
+class BaseLock implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BaseLock.class);
     /**
@@ -115,7 +115,7 @@ public class BaseLock implements SmartLifecycle {
     }
 
     /** {@code base-<first 16 hex digits of sha-256(base)>.lock}: any base, one short name. */
-    public static String fileName(String base) {
+    static String fileName(String base) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(base.getBytes(StandardCharsets.UTF_8));
             return "base-" + HexFormat.of().formatHex(d, 0, 8) + ".lock";
@@ -159,6 +159,7 @@ public class BaseLock implements SmartLifecycle {
             throw refused(inThisJvm);
         }
         FileChannel ch = null;
+        boolean held = false;
         try {
             ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -171,20 +172,20 @@ public class BaseLock implements SmartLifecycle {
             ch.write(ByteBuffer.wrap(says.getBytes(StandardCharsets.UTF_8)), 0);
             channel = ch;
             lock = l;
+            held = true;
             log.info("boxd owns the cgroup tree {} (lock {})", base, file);
-        } catch (IOException | RuntimeException e) {
-            HELD.remove(file);
-            close(ch);
-            if (e instanceof RuntimeException r) {
-                throw r;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file + " for the cgroup tree " + base + ": " + e.getMessage(), e);
+        } finally {
+            if (!held) {
+                HELD.remove(file);
+                close(ch);
             }
-            throw new UncheckedIOException("cannot lock " + file + " for the cgroup tree " + base + ": " + e.getMessage(),
-                    (IOException) e);
         }
     }
 
     private BaseInUseException refused(String holderSays) {
-        return new BaseInUseException(base, "the cgroup tree " + base + " is in use by another boxd (" + holder(holderSays)
+        return new BaseInUseException("the cgroup tree " + base + " is in use by another boxd (" + holder(holderSays)
                 + "; lock " + file + ")");
     }
 

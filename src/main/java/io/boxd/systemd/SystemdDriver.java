@@ -90,7 +90,7 @@ public class SystemdDriver implements BoxDriver {
     public HostInfo host() {
         String root = managerRoot();
         Set<String> available = controllers(root, "cgroup.controllers");
-        String base = join(root, names.baseSlice());
+        String base = baseRel();
         Set<String> forBoxes = fs.exists(base) ? controllers(base, "cgroup.subtree_control") : Set.of();
         boolean kill = fs.fileExists(join(root, "init.scope"), "cgroup.kill");
         return new HostInfo(name(), reason + "; units go to " + bus.location().description() + " under "
@@ -356,13 +356,13 @@ public class SystemdDriver implements BoxDriver {
 
     @Override
     public String basePath() {
-        return fs.resolve(join(managerRoot(), names.baseSlice())).toString();
+        return fs.resolve(baseRel()).toString();
     }
 
     @Override
     public String cgroupPath(String boxId) {
         return relIfExists(boxId).map(rel -> fs.resolve(rel).toString())
-                .orElseGet(() -> fs.resolve(join(join(managerRoot(), names.baseSlice()), names.boxSlice(boxId))).toString());
+                .orElseGet(() -> fs.resolve(join(baseRel(), names.boxSlice(boxId))).toString());
     }
 
     /** Box ids of every box slice systemd has loaded now. */
@@ -420,6 +420,11 @@ public class SystemdDriver implements BoxDriver {
     private String requireBox(String boxId) {
         return relIfExists(boxId).orElseThrow(() -> new DriverException("box " + boxId + " has no unit "
                 + names.boxSlice(boxId) + " with a cgroup"));
+    }
+
+    /** The base slice's cgroup, relative to the mount. */
+    private String baseRel() {
+        return join(managerRoot(), names.baseSlice());
     }
 
     private String managerRoot() {
