@@ -56,8 +56,11 @@ class OutsideMvcProblemsTest extends RealServerTest {
     })
     void multipartBodyIsNeverParsedNorReadPastTheCap(String method, String path, int status, String kind) throws IOException {
         try (RawHttp raw = new RawHttp(port)) {
+            // The first chunk stays under Tomcat's 64 KiB swallow limit: the server answers without
+            // reading the body, swallows that much, then hangs up, and a larger first chunk could meet
+            // the hang-up while it was still being written (Broken pipe, seen once in CI).
             raw.head(method + " " + path + " HTTP/1.1", "Transfer-Encoding: chunked",
-                    "Content-Type: multipart/form-data; boundary=b").chunk(filePart(2 * CAP));
+                    "Content-Type: multipart/form-data; boundary=b").chunk(filePart(CAP / 2));
             Answer a = answerBeforeTheBodyEnds(raw);
             assertThat(a.status()).as("%s", a).isEqualTo(status);
             if (!kind.isEmpty()) {
