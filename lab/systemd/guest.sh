@@ -119,7 +119,8 @@ P1=$(cg_pids "$O1"); P2=$(cg_pids "$O2"); PU=$(cg_pids "$OU")
 # boxd can be ready long before the other is, and a first periodic pass 30 s after its start
 # replaced the rootless startup report once in CI (the orphan had been reaped all the same).
 RS=$OUT/reconcile-sd-startup.json RU=$OUT/reconcile-user-startup.json
-start_boxd sd 18080 systemd root --boxd.reconcile.interval=0 --boxd.logs.max-size=1MB; start_boxd user 18081 systemd user --boxd.reconcile.interval=0
+start_boxd sd 18080 systemd root --boxd.reconcile.interval=0 --boxd.logs.max-size=1MB \
+  --management.endpoints.web.exposure.include=health,info,prometheus; start_boxd user 18081 systemd user --boxd.reconcile.interval=0
 T_SD=$(await_ready sd 18080); check "root: boxd (driver=systemd) ready" $? "${T_SD:-never} s after start, as root (TCG; both JVMs start at once)"
 await_up 18080; api 18080 GET /v1/reconcile/last > /dev/null; cp /tmp/body "$RS"
 T_U=$(await_ready user 18081); check "rootless: boxd ready as uid $UID_" $? "${T_U:-never} s after start"
@@ -198,6 +199,10 @@ api $P POST /v1/boxes/hog/processes '{"argv":["tail","/dev/zero"]}' >/dev/null; 
 k=$(wait_oom $P hog); hb=$(api $P GET /v1/host | cut -d' ' -f1)
 [ "$k" -ge 1 ] && [ "$hb" = 200 ] && kill -0 "$S1" && kill -0 "$S2" && ! kill -0 "$H" 2>/dev/null
 check "root: a memory hog is OOM-killed while boxd and the other boxes live" $? "hog oomKill=$k, hog pid $H gone; boxd /v1/host $hb; r1 pid $S1 and r2 pid $S2 alive"
+api $P GET /v1/boxes/hog/events >/dev/null; ev=$(jq '[.[] | select(.type == "oom-kill")] | length' /tmp/body)
+r=$(api $P GET /actuator/prometheus); m=$(sed -n 's/^boxd_box_events_total{type="oom-kill"} //p' /tmp/body)
+[ "${r%% *}" = 200 ] && [ "$ev" -ge 1 ] && [ "${m%.*}" = "$ev" ]
+check "root: /actuator/prometheus counts the OOM kill events the history holds" $? "HTTP ${r%% *}; boxd_box_events_total{type=\"oom-kill\"} ${m:-absent}; oom-kill events in hog's history: $ev"
 
 r=$(api $P POST /v1/boxes/r2/stop '{"graceSeconds":5}'); api $P GET /v1/boxes/r2/events >/dev/null
 d=$(jq -r '[.[] | select(.type == "stopped")][0].detail' /tmp/body)

@@ -15,10 +15,12 @@ public class BoxHistory {
 
     private final BoxEventRepository events;
     private final JdbcTemplate jdbc;
+    private final BoxMetrics metrics;
 
-    BoxHistory(BoxEventRepository events, JdbcTemplate jdbc) {
+    BoxHistory(BoxEventRepository events, JdbcTemplate jdbc, BoxMetrics metrics) {
         this.events = events;
         this.jdbc = jdbc;
+        this.metrics = metrics;
     }
 
     /** A plain INSERT: every lifecycle step adds one, and nothing needs the generated id back. */
@@ -26,6 +28,7 @@ public class BoxHistory {
         jdbc.update("INSERT INTO box_event (box_id, type, occurred_at, detail, actor) VALUES (?, ?, ?, ?, ?)",
                 event.boxId(), event.type(), Timestamp.from(event.at()), event.detail(),
                 event.actor() == null ? Actor.current() : event.actor());
+        metrics.recorded(event.type());
     }
 
     public List<BoxEvent> of(String boxId) {

@@ -7,6 +7,9 @@ import io.boxd.box.BoxState;
 import io.boxd.box.ExitWatcher;
 import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,8 +45,17 @@ public class Reconciler {
     private final ReconcileLog history;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private final AtomicReference<ReconcileReport> last = new AtomicReference<>();
+    private final Counter orphansReaped;
+    private final Counter orphansAdopted;
 
-    Reconciler(BoxDriver driver, BoxRepair repair, ExitWatcher watcher, ReconcileProperties props, ReconcileLog history) {
+    Reconciler(BoxDriver driver, BoxRepair repair, ExitWatcher watcher, ReconcileProperties props, ReconcileLog history,
+               MeterRegistry registry) {
+        // Orphans have no record, so no history to count them from (adopted ones gain one).
+        this.orphansReaped = orphans(registry, "reaped");
+        this.orphansAdopted = orphans(registry, "adopted");
+        Gauge.builder("boxd.reconcile.orphans.reported", last, r -> r.get() == null ? 0 : r.get().orphansReported())
+                .description("Orphan cgroups the last pass left alone (boxd.reconcile.orphans=report)")
+                .register(registry);
         this.driver = driver;
         this.repair = repair;
         this.watcher = watcher;
@@ -62,6 +74,8 @@ public class Reconciler {
             ReconcileReport r = pass(trigger);
             last.set(r);
             history.save(r);
+            orphansReaped.increment(r.orphansReaped());
+            orphansAdopted.increment(r.orphansAdopted());
             if (r.orphansReaped() + r.orphansAdopted() + r.orphansReported() + r.lost() + r.repaired() > 0) {
                 log.info("reconcile ({}): reaped {} adopted {} reported {} lost {} repaired {} busy {} in {} ms", trigger,
                         r.orphansReaped(), r.orphansAdopted(), r.orphansReported(), r.lost(), r.repaired(), r.busy(), r.durationMillis());
@@ -70,6 +84,13 @@ public class Reconciler {
         } finally {
             oneAtATime.unlock();
         }
+    }
+
+    private static Counter orphans(MeterRegistry registry, String action) {
+        return Counter.builder("boxd.reconcile.orphans")
+                .description("Orphan cgroups (under the base, with no record) that reconciliation reaped or adopted")
+                .tag("action", action)
+                .register(registry);
     }
 
     private ReconcileReport pass(String trigger) {
