@@ -169,6 +169,9 @@ check "root: PATCH sets the property at runtime and it survives daemon-reload" $
 r=$(api $P POST /v1/boxes/r1/processes '{"argv":["sleep","1000"]}'); S1=$(body .pid)
 where=$(in_cg "$S1"); [ "${r%% *}" = 201 ] && [[ "$where" == /boxlite.slice/$UNIT/boxlite-r1-p$S1.scope ]]
 check "root: spawn lands in a scope inside the box before exec" $? "pid $S1 in $where ($(tr '\0' ' ' < /proc/$S1/cmdline))"
+# Its own session: boxd's terminal (and a ^C meant for boxd) must not reach a box (TIOCSTI).
+sess=$(ps -o sid=,pgid=,tty= -p "$S1" | xargs)
+[ "$sess" = "$S1 $S1 ?" ]; check "root: a box process leads its own session, without boxd's terminal" $? "sid pgid tty of $S1: $sess; boxd's: $(ps -o sid=,pgid= -p "$PID_sd" | xargs)"
 # The wrapper and setpriv run as root before the drop: the request's environment must reach only
 # the target. LD_DEBUG makes the loader name every program that starts with it.
 r=$(api $P POST /v1/boxes/r1/processes '{"argv":["/usr/bin/env"],"env":{"LD_DEBUG":"files","A":"b c"},"cwd":"/"}'); T=$(body .pid)

@@ -181,6 +181,13 @@ static void child(int st, int go, int forked, const struct target *t) {
     st_w = st;
     signal(SIGCHLD, SIG_DFL); /* an ignored SIGCHLD would outlive the exec */
     signal(SIGPIPE, SIG_DFL);
+    /* A session of its own: not boxd's terminal (a box could type into the operator's shell
+       with TIOCSTI, and a ^C meant for boxd would kill it), and a clean signal mask, not the
+       JVM's (which blocks SIGQUIT). */
+    if (setsid() < 0) fail(125, "setsid: %s", strerror(errno));
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL)) fail(125, "signal mask: %s", strerror(errno));
     int null = open("/dev/null", O_RDONLY);
     if (null < 0 || dup2(null, 0) < 0) fail(125, "stdin /dev/null: %s", strerror(errno));
     if (null > 2) close(null); /* 0 to 2 are open (the server's pipes), so it is above them */

@@ -59,7 +59,9 @@ class ApiDocs {
                             .description("A problem: 400 invalid-request (errors[].field) or malformed-request (a body that is "
                                     + "not JSON; a URL, query or header that cannot be parsed), 404 no such box or process, "
                                     + "409 conflict, 413 body-too-large (over boxd.api.max-body-bytes, 64 KiB by default), "
-                                    + "415 not application/json, 422 limit not enforceable (missing[].controller), 503 database-unavailable "
+                                    + "415 not application/json, 422 limit not enforceable (missing[].controller), process "
+                                    + "not adoptable, or exec-failed (the target's uid cannot run the program or enter cwd), "
+                                    + "503 database-unavailable "
                                     + "(boxd cannot read or write its records, e.g. a full disk; Retry-After; a kill may have reached the "
                                     + "kernel: send it again to record it)")
                             .content(new Content().addMediaType("application/problem+json",

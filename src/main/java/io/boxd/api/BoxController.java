@@ -61,7 +61,7 @@ class BoxController {
 
     @PostMapping(consumes = "application/json")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a box: a cgroup with enforced limits")
+    @Operation(summary = "Create a box: a cgroup with enforced limits; 409 if the id is taken, by a box or by an orphan cgroup")
     ResponseEntity<Box> create(@RequestBody(required = false) NewBox body) {
         Box box = boxes.create(body);
         return ResponseEntity.created(URI.create("/v1/boxes/" + box.id())).body(box);
@@ -104,13 +104,13 @@ class BoxController {
 
     @PostMapping(path = "/{id}/processes", consumes = "application/json")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Start a process inside the box (it joins the cgroup before it execs)")
+    @Operation(summary = "Start a process inside the box, in a session of its own (it joins the cgroup before it execs); 422 exec-failed when its uid cannot run the program or enter cwd")
     SpawnedProcess spawn(@PathVariable String id, @RequestBody NewProcess body) {
         return boxes.spawn(id, body);
     }
 
     @PostMapping(path = "/{id}/processes/adopt", consumes = "application/json")
-    @Operation(summary = "Move an existing process into the box, verified through /proc/<pid>/cgroup; 422 for one a box must not hold: init, boxd or an ancestor of boxd, a kernel thread, a process of another box, a thread id")
+    @Operation(summary = "Move an existing process into the box, verified through /proc/<pid>/cgroup; 422 for one a box must not hold: init, boxd, an ancestor of boxd or its spawn server, a kernel thread, a process of another box, a thread id")
     Box adopt(@PathVariable String id, @RequestBody Adopt body) {
         if (body.pid() == null) {
             throw new io.boxd.box.BoxProblems.Invalid("pid", "is required");

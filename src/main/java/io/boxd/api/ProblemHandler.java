@@ -3,7 +3,9 @@ package io.boxd.api;
 import io.boxd.box.BoxProblems;
 import io.boxd.box.BoxProblems.Invalid.Violation;
 import io.boxd.box.DatabaseFailures;
+import io.boxd.driver.CgroupExistsException;
 import io.boxd.driver.DriverException;
+import io.boxd.driver.ExecFailedException;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.NotAdoptableException;
@@ -79,6 +81,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return respond(Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "process-not-adoptable", e.getMessage()));
     }
 
+    @ExceptionHandler(CgroupExistsException.class)
+    ResponseEntity<ProblemDetail> cgroupExists(CgroupExistsException e) {
+        return respond(Problems.of(HttpStatus.CONFLICT, "cgroup-exists", e.getMessage()));
+    }
+
     @ExceptionHandler(BoxProblems.Conflict.class)
     ResponseEntity<ProblemDetail> conflict(BoxProblems.Conflict e) {
         return respond(Problems.of(HttpStatus.CONFLICT, e.kind(), e.getMessage()));
@@ -94,6 +101,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail pd = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "limit-not-enforceable", e.getMessage());
         pd.setProperty("missing", e.missing());
         return respond(pd);
+    }
+
+    @ExceptionHandler(ExecFailedException.class)
+    ResponseEntity<ProblemDetail> execFailed(ExecFailedException e) {
+        return respond(Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "exec-failed", e.getMessage()));
     }
 
     @ExceptionHandler(SpawnFailedException.class)

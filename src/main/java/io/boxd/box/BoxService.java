@@ -307,9 +307,25 @@ public class BoxService {
         if (grace < 0 || grace > 3600) {
             throw new Invalid("graceSeconds", "must be between 0 and 3600, was " + grace);
         }
+        long start = System.nanoTime();
+        int signalled = locks.with(id, () -> {
+            requireLive(load(id));
+            return driver.terminate(id);
+        });
+        // The grace period runs without the box's lock: a kill or a forced delete may end it
+        // sooner (a stop of up to an hour must not lock the operator out of the box).
+        boolean emptied = driver.awaitEmpty(id, Duration.ofSeconds(grace));
         return locks.with(id, () -> {
-            BoxRecord rec = requireLive(load(id));
-            StopOutcome outcome = driver.stop(id, Duration.ofSeconds(grace));
+            BoxRecord rec = load(id);
+            if (!rec.state.live()) {
+                return view(rec);   // removed meanwhile; its history says so
+            }
+            // Still populated, or again: a process started during the grace period ends with the rest.
+            boolean killed = !emptied || driver.populated(id);
+            if (killed) {
+                driver.kill(id);
+            }
+            StopOutcome outcome = new StopOutcome(signalled, killed, Duration.ofNanos(System.nanoTime() - start));
             rec.state(BoxState.STOPPED);
             return view(saveWith(rec, BoxEvent.of(id, "stopped", outcome.describe(Duration.ofSeconds(grace)))));
         });

@@ -96,12 +96,10 @@ public class ExitWatcher implements SmartLifecycle {
         if (w == null || keys.containsKey(id)) {
             return;
         }
+        List<FileChannel> open = new ArrayList<>();
+        WatchKey key = null;
         try {
             Path dir = Path.of(driver.cgroupPath(id));
-            WatchKey key = dir.register(w, StandardWatchEventKinds.ENTRY_MODIFY);
-            ids.put(key, id);
-            keys.put(id, key);
-            List<FileChannel> open = new ArrayList<>();
             for (String name : PINNED) {
                 try {
                     open.add(FileChannel.open(dir.resolve(name), StandardOpenOption.READ));
@@ -109,9 +107,24 @@ public class ExitWatcher implements SmartLifecycle {
                     // this controller is not enabled for the box
                 }
             }
+            key = dir.register(w, StandardWatchEventKinds.ENTRY_MODIFY);
+            ids.put(key, id);
+            keys.put(id, key);
             closeAll(pinned.put(id, open));
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot watch box {}: {}", id, e.getMessage());
+            closeAll(open);   // nothing half-followed: no file left open, no watch without its files
+            if (key != null) {
+                ids.remove(key);
+                keys.remove(id, key);
+                key.cancel();
+            }
+            if (String.valueOf(e.getMessage()).contains("Too many open files")) {
+                log.error("cannot watch box {}: out of open files ({} boxes followed, up to 3 files each); its exits "
+                        + "and OOM kills go unseen until the next reconcile. Raise boxd's open-file limit "
+                        + "(LimitNOFILE= in its unit, ulimit -n) or remove boxes: see the README, Capacity", id, keys.size());
+            } else {
+                log.warn("cannot watch box {}: {}", id, e.getMessage());
+            }
             return;
         }
         if (check) {

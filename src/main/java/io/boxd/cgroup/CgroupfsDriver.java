@@ -3,6 +3,7 @@ package io.boxd.cgroup;
 import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
+import io.boxd.driver.CgroupExistsException;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.Enforcement;
 import io.boxd.driver.HostInfo;
@@ -12,7 +13,6 @@ import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
-import io.boxd.driver.StopOutcome;
 import io.boxd.limits.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +125,7 @@ public class CgroupfsDriver implements BoxDriver {
         }
         String rel = rel(boxId);
         if (!fs.mkdir(rel)) {
-            throw new DriverException("cgroup " + fs.resolve(rel) + " already exists");
+            throw new CgroupExistsException(fs.resolve(rel).toString());
         }
         try {
             Limits enforced = write(rel, writes, ctl);
@@ -296,7 +296,7 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public void adopt(String boxId, int pid) {
         String rel = requireBox(boxId);
-        procs.requireAdoptable(pid, "/" + rel);
+        procs.requireAdoptable(pid, "/" + rel, spawner.serverPids());
         try {
             fs.write(rel, "cgroup.procs", Integer.toString(pid));
         } catch (CgroupWriteException e) {
@@ -366,7 +366,7 @@ public class CgroupfsDriver implements BoxDriver {
                 freezeAndKill(rel);
             }
             long left = deadline - System.nanoTime();
-            if (awaitEmpty(rel, Duration.ofNanos(Math.max(0, Math.min(left, KILL_AGAIN_AFTER.toNanos()))))) {
+            if (awaitEmptyRel(rel, Duration.ofNanos(Math.max(0, Math.min(left, KILL_AGAIN_AFTER.toNanos()))))) {
                 return;
             }
             if (System.nanoTime() >= deadline) {
@@ -394,22 +394,25 @@ public class CgroupfsDriver implements BoxDriver {
     }
 
     @Override
-    public StopOutcome stop(String boxId, Duration grace) {
-        long start = System.nanoTime();
+    public int terminate(String boxId) {
         String rel = rel(boxId);
+        if (!fs.exists(rel)) {
+            return 0;
+        }
         List<Integer> pids = pidsRecursive(rel);
         for (int pid : pids) {
             procs.signal(pid, false);
         }
-        boolean killed = !awaitEmpty(rel, grace);
-        if (killed) {
-            kill(boxId);
-        }
-        return new StopOutcome(pids.size(), killed, Duration.ofNanos(System.nanoTime() - start));
+        return pids.size();
+    }
+
+    @Override
+    public boolean awaitEmpty(String boxId, Duration timeout) {
+        return awaitEmptyRel(rel(boxId), timeout);
     }
 
     /** Waits until {@code cgroup.events} says {@code populated 0} (or the cgroup is gone). */
-    private boolean awaitEmpty(String rel, Duration timeout) {
+    private boolean awaitEmptyRel(String rel, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long sleep = 20;
@@ -447,7 +450,7 @@ public class CgroupfsDriver implements BoxDriver {
                         + props.removeTimeout().toMillis() + " ms (populated=" + populatedRel(rel) + ")");
             }
             if (r.outcome() == CgroupFs.Removal.Outcome.BUSY) {
-                awaitEmpty(rel, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                awaitEmptyRel(rel, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             Spawner.sleepMicros(sleep);
             sleep = Math.min(sleep * 2, 50_000);

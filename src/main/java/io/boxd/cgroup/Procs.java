@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads {@code /proc/<pid>/...} and sends signals. Parsing lives in {@link KernelText}. */
 public final class Procs {
@@ -35,6 +36,11 @@ public final class Procs {
      * whole thread group.
      */
     public void requireAdoptable(int pid, String boxCgroup) {
+        requireAdoptable(pid, boxCgroup, Set.of());
+    }
+
+    /** As above, where boxd runs {@code helpers} (its spawn servers) for itself. */
+    public void requireAdoptable(int pid, String boxCgroup, Set<Long> helpers) {
         Optional<String> stat = read(pid, "stat");
         Optional<String> status = read(pid, "status");
         Optional<String> cgroup = cgroupOf(pid);
@@ -45,7 +51,7 @@ public final class Procs {
             throw new NoSuchProcessException("pid " + pid + " has exited: a zombie its parent has not reaped");
         }
         var c = new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), KernelText.kernelThread(stat.get()), cgroup.get());
-        Adoption.refusal(c, Adoption.Self.current(), boxCgroup).ifPresent(why -> {
+        Adoption.refusal(c, Adoption.Self.current(helpers), boxCgroup).ifPresent(why -> {
             throw new NotAdoptableException(why);
         });
     }

@@ -1,5 +1,6 @@
 package io.boxd.cgroup;
 
+import io.boxd.driver.ExecFailedException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import java.io.ByteArrayOutputStream;
@@ -100,12 +101,19 @@ final class SpawnServer {
         throw failed(said, cgroupProcs.getParent().toString());
     }
 
-    /** "failed <exit code> <why>": the child's own words (attach failures start "could not join"). */
-    private static SpawnFailedException failed(String said, String cgroup) {
+    /**
+     * "failed <exit code> <why>": the child's own words (attach failures start "could not join").
+     * A failed chdir or exec, as the target's uid, is the request's to fix, not boxd's.
+     */
+    static SpawnFailedException failed(String said, String cgroup) {
         String rest = said.startsWith("failed ") ? said.substring("failed ".length()) : said;
         int sp = rest.indexOf(' ');
         String code = sp < 0 ? rest : rest.substring(0, sp);
-        return new SpawnFailedException("spawn into " + cgroup + " failed (exit " + code + ")" + (sp < 0 ? "" : ": " + rest.substring(sp + 1)));
+        String why = sp < 0 ? "" : rest.substring(sp + 1);
+        if (code.equals("127") && (why.startsWith("exec ") || why.startsWith("chdir "))) {
+            return new ExecFailedException(why + "; nothing runs in " + cgroup);
+        }
+        return new SpawnFailedException("spawn into " + cgroup + " failed (exit " + code + ")" + (why.isEmpty() ? "" : ": " + why));
     }
 
     /** The next reply, within the timeout; on a timeout the server is killed, which ends the read. */

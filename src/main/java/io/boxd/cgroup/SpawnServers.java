@@ -12,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -171,6 +173,14 @@ final class SpawnServers {
         synchronized (idle) {
             SpawnServer next = idle.peekFirst();
             return next == null ? OptionalLong.empty() : next.pid();
+        }
+    }
+
+    /** The pids of the servers that run now: boxd's helpers, which no box may take in. */
+    Set<Long> pids() {
+        synchronized (idle) {
+            return all.stream().map(SpawnServer::pid).filter(OptionalLong::isPresent).map(OptionalLong::getAsLong)
+                    .collect(Collectors.toUnmodifiableSet());
         }
     }
 

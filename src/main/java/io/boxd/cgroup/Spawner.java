@@ -103,6 +103,11 @@ public final class Spawner {
         servers.ifPresent(SpawnServers::close);
     }
 
+    /** The spawn servers that run now (none with the shell wrapper). */
+    Set<Long> serverPids() {
+        return servers.map(SpawnServers::pids).orElse(Set.of());
+    }
+
     /** The spawn server the next spawn uses, when it runs. */
     OptionalLong serverPid() {
         return servers.map(SpawnServers::nextPid).orElse(OptionalLong.empty());
@@ -119,6 +124,8 @@ public final class Spawner {
      */
     public static List<String> withTarget(List<String> wrapper, SpawnSpec spec) {
         List<String> cmd = new ArrayList<>(wrapper);
+        // A session of its own, not boxd's terminal. No fork: a child of the JVM is no group leader.
+        cmd.add("/usr/bin/setsid");
         if (spec.uid() != null || spec.gid() != null) {
             cmd.add("/usr/bin/setpriv");
             if (spec.uid() != null) {

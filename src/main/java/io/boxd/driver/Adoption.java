@@ -8,7 +8,7 @@ import java.util.Set;
  * Which processes a box may take in, decided before anything is written to {@code cgroup.procs}.
  * A box's kill reaps everything in it, and the kernel moves almost any process on request (a
  * kernel thread like {@code kswapd0} included), so boxd refuses the processes a kill must never
- * reach (boxd, its ancestors, init) or cannot reach (kernel threads, init: the box could then never
+ * reach (boxd, its ancestors, its spawn servers, init) or cannot reach (kernel threads, init: the box could then never
  * be emptied or removed), those that belong to another box, and thread ids, whose write would move
  * their whole process under a number that is not its pid.
  */
@@ -25,17 +25,24 @@ public final class Adoption {
     public record Candidate(int pid, int tgid, boolean kernelThread, String cgroup) {
     }
 
-    /** boxd's own pid and its ancestors' (parent, grandparent, ... up to init). */
-    public record Self(long pid, Set<Long> ancestors) {
+    /**
+     * boxd's own pid, its ancestors' (parent, grandparent, ... up to init) and its helpers': the
+     * processes it runs for itself, such as its spawn servers.
+     */
+    public record Self(long pid, Set<Long> ancestors, Set<Long> helpers) {
 
         public static Self current() {
+            return current(Set.of());
+        }
+
+        public static Self current(Set<Long> helpers) {
             ProcessHandle me = ProcessHandle.current();
             Set<Long> up = new HashSet<>();
             Optional<ProcessHandle> p = me.parent();
             for (int i = 0; p.isPresent() && i < 4096 && up.add(p.get().pid()); i++) {
                 p = p.get().parent();
             }
-            return new Self(me.pid(), Set.copyOf(up));
+            return new Self(me.pid(), Set.copyOf(up), Set.copyOf(helpers));
         }
     }
 
@@ -57,6 +64,10 @@ public final class Adoption {
         }
         if (self.ancestors().contains((long) c.tgid())) {
             return Optional.of("pid " + pid + " is an ancestor of boxd: the box's kill would reach what runs boxd");
+        }
+        if (self.helpers().contains((long) c.tgid())) {
+            return Optional.of("pid " + pid + " is boxd's spawn server: every box's processes start through it, so a box's "
+                    + "limits would starve them and its kill would end it");
         }
         String base = parent(boxCgroup);
         if (!inside(c.cgroup(), boxCgroup) && !base.isEmpty() && c.cgroup().startsWith(base + "/")) {

@@ -45,8 +45,22 @@ public interface BoxDriver {
     /** Kills the whole tree and waits, bounded, until the cgroup is empty. */
     void kill(String boxId);
 
-    /** SIGTERM to every process, then {@link #kill} if any outlives the grace period. */
-    StopOutcome stop(String boxId, Duration grace);
+    /** SIGTERM to every process in the box; how many got it (0 when the box is gone). */
+    int terminate(String boxId);
+
+    /** Waits up to {@code timeout} until the box is empty (or gone); false if it is not by then. */
+    boolean awaitEmpty(String boxId, Duration timeout);
+
+    /** {@link #terminate}, then {@link #kill} if any process outlives the grace period. */
+    default StopOutcome stop(String boxId, Duration grace) {
+        long start = System.nanoTime();
+        int signalled = terminate(boxId);
+        boolean killed = !awaitEmpty(boxId, grace);
+        if (killed) {
+            kill(boxId);
+        }
+        return new StopOutcome(signalled, killed, Duration.ofNanos(System.nanoTime() - start));
+    }
 
     /** Removes the box's cgroup (children first); a box that is already gone is success. */
     void remove(String boxId);

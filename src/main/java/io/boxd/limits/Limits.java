@@ -40,7 +40,10 @@ public record Limits(
         }
     }
 
-    /** This, with every field that is null here taken from {@code fallback}. */
+    /**
+     * This, with every field that is null here taken from {@code fallback}; a {@code cpuMax}
+     * without a period keeps the fallback's, so that changing the quota does not reset the period.
+     */
     public Limits orElse(Limits fallback) {
         if (fallback == null) {
             return this;
@@ -49,7 +52,9 @@ public record Limits(
                 memoryMaxBytes != null ? memoryMaxBytes : fallback.memoryMaxBytes,
                 memoryHighBytes != null ? memoryHighBytes : fallback.memoryHighBytes,
                 memorySwapMaxBytes != null ? memorySwapMaxBytes : fallback.memorySwapMaxBytes,
-                cpuMax != null ? cpuMax : fallback.cpuMax,
+                cpuMax == null ? fallback.cpuMax
+                        : cpuMax.periodMicros() == null && fallback.cpuMax != null && fallback.cpuMax.periodMicros() != null
+                        ? new CpuMax(cpuMax.quotaMicros(), fallback.cpuMax.periodMicros()) : cpuMax,
                 cpuWeight != null ? cpuWeight : fallback.cpuWeight,
                 pidsMax != null ? pidsMax : fallback.pidsMax);
     }

@@ -96,8 +96,10 @@ public class Reconciler {
     private ReconcileReport pass(String trigger) {
         long t0 = System.nanoTime();
         Instant startedAt = Instant.now();
-        Map<String, BoxState> claims = repair.claims();
+        // The tree first, then the records: a create writes its record before its cgroup, so a
+        // box made meanwhile is claimed by then, not taken for an orphan.
         Set<String> dirs = new HashSet<>(driver.listBoxes());
+        Map<String, BoxState> claims = repair.claims();
 
         AtomicInteger lost = new AtomicInteger();
         AtomicInteger repaired = new AtomicInteger();
@@ -170,6 +172,9 @@ public class Reconciler {
     /** Adopt or report one orphan cgroup. */
     private void orphan(String id, List<ReconcileReport.Orphan> orphans, AtomicInteger adopted, AtomicInteger reported,
                         AtomicInteger busy) {
+        if (!driver.exists(id)) {
+            return;   // deleted meanwhile, through the API
+        }
         String path = driver.cgroupPath(id);
         List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
         if (props.orphans() == ReconcileProperties.OrphanPolicy.ADOPT && BoxRules.ID.matcher(id).matches()) {
@@ -196,6 +201,9 @@ public class Reconciler {
     private void signalOrphan(String id, Map<String, List<Integer>> signalled, AtomicInteger busy) {
         long self = ProcessHandle.current().pid();
         boolean ok = repair.reapOrphan(id, () -> {
+            if (!driver.exists(id)) {
+                return;   // deleted meanwhile, through the API: nothing to reap, nothing to count
+            }
             List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
             for (int pid : pids) {
                 if (pid != self) {

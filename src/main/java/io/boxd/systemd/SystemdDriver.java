@@ -18,7 +18,6 @@ import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
-import io.boxd.driver.StopOutcome;
 import io.boxd.limits.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -290,24 +289,27 @@ public class SystemdDriver implements BoxDriver {
     }
 
     @Override
-    public StopOutcome stop(String boxId, Duration grace) {
+    public int terminate(String boxId) {
         Optional<String> found = relIfExists(boxId);
         if (found.isEmpty()) {
-            return StopOutcome.NOTHING_RAN;
+            return 0;
         }
-        long start = System.nanoTime();
-        String rel = found.get();
-        List<Integer> pids = pidsRecursive(rel);
+        List<Integer> pids = pidsRecursive(found.get());
         pids.forEach(pid -> procs.signal(pid, false));
-        long deadline = start + grace.toNanos();
-        while (populatedRel(rel) && System.nanoTime() < deadline) {
+        return pids.size();
+    }
+
+    @Override
+    public boolean awaitEmpty(String boxId, Duration timeout) {
+        Optional<String> found = relIfExists(boxId);
+        if (found.isEmpty()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (populatedRel(found.get()) && System.nanoTime() < deadline) {
             Spawner.sleepMicros(10_000);
         }
-        boolean killed = populatedRel(rel);
-        if (killed) {
-            kill(boxId);
-        }
-        return new StopOutcome(pids.size(), killed, Duration.ofNanos(System.nanoTime() - start));
+        return !populatedRel(found.get());
     }
 
     /**

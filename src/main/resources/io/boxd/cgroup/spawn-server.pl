@@ -19,10 +19,10 @@ use Fcntl qw(O_RDONLY O_DIRECTORY);
 # Raw syscalls, by number per architecture, instead of the POSIX module, whose memory every fork
 # would copy and every exec tear down: setgroups(0, NULL) (no perl builtin), setresgid and
 # setresuid (real, effective and saved ids at once, like setpriv; perl's $( and $< leave the
-# saved id), and exit_group (an _exit that skips perl's clean-up).
-my %SYSCALLS = ('x86_64' => [116, 119, 117, 231], 'aarch64' => [159, 149, 147, 94]);
+# saved id), exit_group (an _exit that skips perl's clean-up), setsid and rt_sigprocmask.
+my %SYSCALLS = ('x86_64' => [116, 119, 117, 231, 112, 14], 'aarch64' => [159, 149, 147, 94, 157, 135]);
 my ($arch) = $Config{archname} =~ /^([^-]+)/;
-my ($setgroups, $setresgid, $setresuid, $exit_group) = @{ $SYSCALLS{$arch} // [] };
+my ($setgroups, $setresgid, $setresuid, $exit_group, $setsid, $sigprocmask) = @{ $SYSCALLS{$arch} // [] };
 $SIG{CHLD} = 'IGNORE';   # the kernel reaps box processes that exit; exit codes are not used
 $SIG{PIPE} = 'DEFAULT';
 binmode STDIN;
@@ -170,6 +170,11 @@ sub child {
     my $fail = sub { my ($code, $why) = @_; syswrite($st, "$code $why"); hard_exit($code); };
     $SIG{CHLD} = 'DEFAULT';
     $SIG{PIPE} = 'DEFAULT';
+    # A session of its own, not boxd's terminal, and a clean signal mask, not the JVM's (as in
+    # spawn-server.c). SIG_SETMASK is 2; the set is 8 bytes of nothing.
+    syscall($setsid) > 0 or $fail->(125, "setsid: $!");
+    my $none = "\0" x 8;   # a variable: perl's syscall passes strings as writable buffers
+    syscall($sigprocmask, 2, $none, 0, 8) == 0 or $fail->(125, "signal mask: $!");
     open(STDIN, '<', '/dev/null') or $fail->(125, "stdin /dev/null: $!");
     open(my $out, '>>', $log) or $fail->(125, "log $log: $!");
     open(STDOUT, '>&', $out) or $fail->(125, "stdout: $!");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.boxd.box.BoxRules;
 import io.boxd.testkit.Http.Reply;
+import io.boxd.testkit.Kernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -97,6 +99,41 @@ class BoxLifecycleApiTest extends RealServerTest {
         JsonNode now = http.get("/v1/boxes/" + id).json();
         assertThat(now.path("labels").has("x")).isFalse();
         assertThat(now.path("createdAt")).isEqualTo(first.json().path("createdAt"));
+    }
+
+    @Test
+    void aProgramOrCwdTheTargetsUidCannotUseIs422AndRunsNothing() throws Exception {
+        // boxd checks argv[0] and cwd as root; the target runs as 65534, which cannot enter this dir.
+        Path rootOnly = Files.createTempDirectory(sandbox.dataDir(), "root-only");
+        Path script = Files.writeString(rootOnly.resolve("job.sh"), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        String id = unique("noexec");
+        create(id);
+
+        assertThat(http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"" + script + "\"]}")
+                .problem(422, "exec-failed").json().path("detail").asString()).contains("exec " + script + ": Permission denied");
+        assertThat(http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"true\"],\"cwd\":\"" + rootOnly + "\"}")
+                .problem(422, "exec-failed").json().path("detail").asString()).contains("chdir " + rootOnly + ": Permission denied");
+        assertThat(http.get("/v1/boxes/" + id + "/processes").json()).as("nothing runs in the box").isEmpty();
+        assertThat(http.events(id)).extracting(e -> e.path("type").asString()).doesNotContain("process-started");
+        assertThat(http.delete("/v1/boxes/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void createOverAnOrphanCgroupIs409AndLeavesTheOrphanAlone() throws Exception {
+        String id = unique("orphan");
+        Path orphan = Files.createDirectory(sandbox.baseDir.resolve(id));
+        Process sleeper = sandbox.track(new ProcessBuilder("sleep", "300").start());
+        Files.writeString(orphan.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+
+        http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}")
+                .problem(409, "cgroup-exists");
+        assertThat(http.get("/v1/boxes/" + id).status()).as("no record").isEqualTo(404);
+        assertThat(Kernel.procs(orphan)).as("the orphan's process, untouched").containsExactly(sleeper.pid());
+        sleeper.destroyForcibly().waitFor();
+        assertThat(http.post("/v1/reconcile", "").json().path("orphansReaped").asInt()).isEqualTo(1);
+        assertThat(http.post("/v1/boxes", "{\"id\":\"" + id + "\",\"limits\":{\"pidsMax\":\"max\"}}").status())
+                .as("the id is free once reconciliation has reaped the orphan").isEqualTo(201);
     }
 
     @Test
@@ -293,7 +330,7 @@ class BoxLifecycleApiTest extends RealServerTest {
         assertThat(Sandbox.cgroupOf(sleep.pid())).isEqualTo("/" + sandbox.base + "/" + id);
         assertThat(types(id)).contains("process-adopted");
         http.post("/v1/boxes/" + id + "/kill", null);
-        assertThat(sleep.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the adopted sleep dies with the box").isTrue();
+        assertThat(sleep.waitFor(5, TimeUnit.SECONDS)).as("the adopted sleep dies with the box").isTrue();
     }
 
     @Test
@@ -323,7 +360,7 @@ class BoxLifecycleApiTest extends RealServerTest {
             } finally {
                 String now = Sandbox.cgroupOf(pid);
                 if (!before.equals(now)) { // put it back before anything could kill the box
-                    java.nio.file.Files.writeString(io.boxd.testkit.Kernel.mount().resolve(before.substring(1)).resolve("cgroup.procs"), Long.toString(pid));
+                    Files.writeString(io.boxd.testkit.Kernel.mount().resolve(before.substring(1)).resolve("cgroup.procs"), Long.toString(pid));
                 }
                 assertThat(now).as("pid %d's cgroup", pid).isEqualTo(before);
             }
@@ -388,6 +425,54 @@ class BoxLifecycleApiTest extends RealServerTest {
         String detail = http.get("/v1/boxes/" + id + "/events").json().valueStream()
                 .filter(e -> e.path("type").asString().equals("stopped")).findFirst().orElseThrow().path("detail").asString();
         assertThat(detail).startsWith("SIGTERM to 1 process; the box was empty after").doesNotContain("kill");
+    }
+
+    /** A box whose shell ignores SIGTERM and keeps starting sleeps: a stop runs its whole grace period. */
+    private String stubbornBox(String prefix) {
+        String id = unique(prefix);
+        create(id);
+        assertThat(http.post("/v1/boxes/" + id + "/processes",
+                "{\"argv\":[\"/bin/sh\",\"-c\",\"trap '' TERM; while :; do sleep 1; done\"]}").status()).isEqualTo(201);
+        return id;
+    }
+
+    @Test
+    void aKillDuringALongStopEndsItAtOnce() throws Exception {
+        String id = stubbornBox("stopkill");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Reply> stop = pool.submit(() -> http.post("/v1/boxes/" + id + "/stop", "{\"graceSeconds\":120}"));
+            Thread.sleep(500); // the stop has signalled and waits
+            long t0 = System.nanoTime();
+            Reply kill = http.post("/v1/boxes/" + id + "/kill", "");
+            assertThat(kill.status()).as("%s", kill).isEqualTo(200);
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms the kill took").isLessThan(5_000);
+            Reply stopped = stop.get(10, TimeUnit.SECONDS);
+            assertThat(stopped.status()).as("%s", stopped).isEqualTo(200);
+            assertThat(stopped.json().path("state").asString()).isEqualTo("STOPPED");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Kernel.procs(sandbox.boxDir(id))).isEmpty();
+        assertThat(types(id)).containsSubsequence("killed", "stopped");
+    }
+
+    @Test
+    void aForcedDeleteDuringALongStopRemovesTheBox() throws Exception {
+        String id = stubbornBox("stopdel");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Reply> stop = pool.submit(() -> http.post("/v1/boxes/" + id + "/stop", "{\"graceSeconds\":120}"));
+            Thread.sleep(500);
+            assertThat(http.delete("/v1/boxes/" + id + "?force=true").status()).isEqualTo(204);
+            Reply stopped = stop.get(10, TimeUnit.SECONDS);
+            assertThat(stopped.status()).as("%s", stopped).isEqualTo(200);
+            assertThat(stopped.json().path("state").asString()).isEqualTo("REMOVED");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sandbox.boxDir(id)).doesNotExist();
+        assertThat(types(id)).as("no stop recorded after the removal").endsWith("removed");
     }
 
     // ---- reads -------------------------------------------------------------------------------

@@ -120,6 +120,22 @@ class AdoptRefusalKernelTest {
     }
 
     @Test
+    void adoptRefusesBoxdsSpawnServer() throws Exception {
+        CgroupfsDriver d = driver();
+        d.create("user", Limits.NONE);
+        d.create("thief", Limits.NONE);
+        d.spawn("user", new SpawnSpec(List.of("true"), Map.of(), null, null, null, tmp.resolve("log")));
+        long server = d.spawner().serverPid().orElseThrow();
+        String before = Kernel.cgroupOf(server);
+
+        assertThatThrownBy(() -> d.adopt("thief", (int) server)).isInstanceOf(NotAdoptableException.class)
+                .hasMessageContaining("spawn server");
+        assertThat(Kernel.cgroupOf(server)).as("the server stays where boxd runs").isEqualTo(before);
+        assertThat(d.spawn("user", new SpawnSpec(List.of("sleep", "300"), Map.of(), null, null, null, tmp.resolve("log"))).pid())
+                .as("spawns still go through it").isPositive();
+    }
+
+    @Test
     void adoptRefusesAThreadIdAndTakesItsProcess() throws Exception {
         Process perl = new ProcessBuilder("perl", "-Mthreads", "-e", "threads->create(sub { sleep 300 }); sleep 300").start();
         try {

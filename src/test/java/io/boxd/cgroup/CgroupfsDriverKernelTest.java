@@ -7,6 +7,7 @@ import io.boxd.testkit.Kernel;
 import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
 import io.boxd.driver.Enforcement;
+import io.boxd.driver.ExecFailedException;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.SpawnFailedException;
@@ -69,6 +70,11 @@ class CgroupfsDriverKernelTest {
         return false;
     }
 
+    /** Whether the target starts with no signal blocked; the shell wrapper passes on the JVM's mask. */
+    boolean clearsSignalMask() {
+        return true;
+    }
+
     /** What {@link Spawner#launcher} must say, so that no subclass silently tests another launcher. */
     String expectedLauncher() {
         return "perl spawn server";
@@ -109,6 +115,24 @@ class CgroupfsDriverKernelTest {
         for (int i = 0; i < 400 && alive(pid); i++) {
             Thread.sleep(5);
         }
+    }
+
+    @Test
+    void aBoxProcessLeadsASessionOfItsOwnWithoutBoxdsTerminalOrSignalMask() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("session", Limits.NONE);
+        int pid = d.spawn("session", spec("sleep", "300")).pid();
+        pids.add(pid);
+        Map<String, String> status = Kernel.statusOnceItRuns(pid, "sleep");
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");   // state, ppid, pgrp, session, tty_nr
+        assertThat(f[3]).as("session of %s", stat).isEqualTo(Integer.toString(pid));
+        assertThat(f[2]).as("process group").isEqualTo(Integer.toString(pid));
+        assertThat(f[4]).as("controlling terminal").isEqualTo("0");
+        if (clearsSignalMask()) {
+            assertThat(status.get("SigBlk")).as("blocked signals (the JVM blocks SIGQUIT)").isEqualTo("0000000000000000");
+        }
+        d.kill("session");
     }
 
     @Test
@@ -422,7 +446,7 @@ class CgroupfsDriverKernelTest {
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
         d.create("noexec", Limits.NONE);
         assertThatThrownBy(() -> d.spawn("noexec", spec("/nonexistent/boxd-target")))
-                .isInstanceOf(SpawnFailedException.class).hasMessageContaining("exec /nonexistent/boxd-target");
+                .isInstanceOf(ExecFailedException.class).hasMessageContaining("exec /nonexistent/boxd-target");
         for (int i = 0; i < 400 && d.populated("noexec"); i++) {
             Thread.sleep(5);
         }

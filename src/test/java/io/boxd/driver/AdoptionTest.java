@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class AdoptionTest {
 
-    // boxd is pid 500, started by 400, started by init.
-    static final Self BOXD = new Self(500, Set.of(400L, 1L));
+    // boxd is pid 500, started by 400, started by init; its spawn server is 600.
+    static final Self BOXD = new Self(500, Set.of(400L, 1L), Set.of(600L));
     static final String BOX = "/boxlite/a1";
 
     static Stream<Arguments> candidates() {
@@ -30,6 +30,9 @@ class AdoptionTest {
                 Arguments.of("boxd", new Candidate(500, 500, false, "/system.slice/boxd.service"), "boxd itself"),
                 Arguments.of("a thread of boxd", new Candidate(512, 500, false, "/system.slice/boxd.service"), "boxd itself"),
                 Arguments.of("boxd's parent", new Candidate(400, 400, false, "/"), "ancestor of boxd"),
+                Arguments.of("boxd's spawn server", new Candidate(600, 600, false, "/system.slice/boxd.service"), "spawn server"),
+                Arguments.of("a thread of boxd's spawn server", new Candidate(601, 600, false, "/system.slice/boxd.service"),
+                        "spawn server"),
                 Arguments.of("a thread of another process", new Candidate(701, 700, false, "/user.slice"), "thread of process 700"),
                 Arguments.of("a thread of a process in another box", new Candidate(701, 700, false, "/boxlite/b2"), "another box"));
     }

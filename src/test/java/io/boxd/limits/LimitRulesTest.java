@@ -78,6 +78,30 @@ class LimitRulesTest {
         assertThat(l.pidsMax()).isEqualTo(LimitValue.UNLIMITED);
     }
 
+    static Stream<Arguments> patches() {
+        CpuMax halfOf200ms = new CpuMax(v(100_000), 200_000L);
+        return Stream.of(
+                // patch, what the box had, what it gets
+                Arguments.of("a quota alone keeps the period", new CpuMax(v(60_000), null), halfOf200ms, new CpuMax(v(60_000), 200_000L)),
+                Arguments.of("a period given wins", new CpuMax(v(60_000), 50_000L), halfOf200ms, new CpuMax(v(60_000), 50_000L)),
+                Arguments.of("\"max\" alone keeps the period", new CpuMax(LimitValue.UNLIMITED, null), halfOf200ms,
+                        new CpuMax(LimitValue.UNLIMITED, 200_000L)),
+                Arguments.of("no cpuMax keeps it whole", null, halfOf200ms, halfOf200ms),
+                Arguments.of("no period before: the kernel's default", new CpuMax(v(60_000), null), new CpuMax(v(1_000), null),
+                        new CpuMax(v(60_000), null)),
+                Arguments.of("no cpuMax before", new CpuMax(v(60_000), null), null, new CpuMax(v(60_000), null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("patches")
+    void aPatchMergesIntoTheLimitsTheBoxHas(String what, CpuMax patch, CpuMax had, CpuMax gets) {
+        Limits before = new Limits(v(64 << 20), null, null, had, 50, null);
+        Limits after = new Limits(null, null, null, patch, null, null).orElse(before);
+        assertThat(after.cpuMax()).isEqualTo(gets);
+        assertThat(after.memoryMaxBytes()).as("a limit left out stays").isEqualTo(v(64 << 20));
+        assertThat(after.cpuWeight()).isEqualTo(50);
+    }
+
     @Test
     void limitValuesRoundTripTheKernelForm() {
         assertThat(LimitValue.parseKernel("max\n")).isEqualTo(LimitValue.UNLIMITED);

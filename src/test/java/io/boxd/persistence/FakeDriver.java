@@ -140,8 +140,13 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
-    public StopOutcome stop(String boxId, Duration grace) {
-        return populated.remove(boxId) ? new StopOutcome(1, false, Duration.ZERO) : StopOutcome.NOTHING_RAN;
+    public int terminate(String boxId) {
+        return populated.remove(boxId) ? 1 : 0;
+    }
+
+    @Override
+    public boolean awaitEmpty(String boxId, Duration timeout) {
+        return !populated.contains(boxId);
     }
 
     @Override
