@@ -47,12 +47,13 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<ProblemDetail> error(HttpServletRequest req) {
         Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer i ? i : 500;
+        // No status: not an error dispatch but a client asking for /error itself, which is no resource.
+        int status = code instanceof Integer i ? i : 404;
         HttpStatus hs = HttpStatus.resolve(status);
         if (hs == null) {
             hs = status >= 500 ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
         }
-        String detail = hs.getReasonPhrase();
+        String detail = code == null ? "no such resource: " + req.getRequestURI() : hs.getReasonPhrase();
         Object msg = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         if (msg instanceof String s && !s.isBlank()) {
             detail = s;

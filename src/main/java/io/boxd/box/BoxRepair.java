@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class BoxRepair {
 
     /** What a repair did. */
-    public enum Outcome { NONE, BUSY, LOST, EXITED, RUNNING, ROLLED_BACK, FINISHED_REMOVE, ENFORCED_SYNCED, ADOPTED }
+    /** {@code ID_TAKEN}: an orphan whose id a REMOVED or LOST record holds, so it cannot be adopted under it. */
+    public enum Outcome { NONE, BUSY, LOST, EXITED, RUNNING, ROLLED_BACK, FINISHED_REMOVE, ENFORCED_SYNCED, ADOPTED, ID_TAKEN }
 
     private final BoxRepository boxes;
     private final BoxHistory history;
@@ -136,8 +137,9 @@ public class BoxRepair {
     public Outcome adoptOrphan(String id, String detail) {
         Outcome[] out = {Outcome.BUSY};
         locks.tryWith(id, () -> {
-            if (boxes.existsById(id) || !driver.exists(id)) {
-                out[0] = Outcome.NONE;
+            BoxState held = stateOf(id);
+            if (held != null || !driver.exists(id)) {
+                out[0] = held != null && !held.live() && !held.transitional() && driver.exists(id) ? Outcome.ID_TAKEN : Outcome.NONE;
                 return;
             }
             Limits enforced = driver.readEnforced(id);

@@ -209,6 +209,9 @@ public class BoxService {
 
     public BoxStats stats(String id) {
         BoxRecord rec = requireLive(load(id));
+        if (!driver.exists(id)) {
+            locks.with(id, () -> present(requireLive(load(id))));
+        }
         BoxStats stats = driver.stats(id);
         locks.tryWith(id, () -> noteCounters(id, stats));
         return stats;
@@ -220,9 +223,12 @@ public class BoxService {
         validId(id);
         invalidIf(BoxRules.limits(patch));
         return locks.with(id, () -> {
-            BoxRecord rec = requireLive(load(id));
+            BoxRecord rec = present(requireLive(load(id)));
             Limits next = patch == null ? rec.limits : patch.orElse(rec.limits);
             Limits enforced = driver.applyLimits(id, next);
+            if (next.equals(rec.limits) && enforced.equals(rec.enforced)) {
+                return view(rec);   // applied and read back, and nothing changed: no event
+            }
             rec.limits = next;
             rec.enforced = enforced;
             rec.state(rec.state);
@@ -244,11 +250,12 @@ public class BoxService {
             throw new Invalid("argv[0]", "is not an executable file (searched PATH): " + req.argv().get(0));
         }
         return locks.with(id, () -> {
-            BoxRecord rec = requireLive(load(id));
+            BoxRecord rec = present(requireLive(load(id)));
             SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), dataDir.logFile(id)));
             rec.state(BoxState.RUNNING);
             try {
-                saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " argv " + p.argv() + " as " + as));
+                // Who it runs as first: a long argv is cut to fit the detail, the identity never.
+                saveWith(rec, BoxEvent.of(id, "process-started", "pid " + p.pid() + " as " + as + " argv " + p.argv()));
             } catch (RuntimeException e) {
                 killUnrecorded(id, p.pid(), e);
                 throw e;
@@ -284,7 +291,7 @@ public class BoxService {
             throw new Invalid("pid", "must be greater than 0");
         }
         return locks.with(id, () -> {
-            BoxRecord rec = requireLive(load(id));
+            BoxRecord rec = present(requireLive(load(id)));
             driver.adopt(id, pid);
             rec.state(BoxState.RUNNING);
             return view(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));
@@ -294,7 +301,7 @@ public class BoxService {
     public Box kill(String id) {
         validId(id);
         return locks.with(id, () -> {
-            BoxRecord rec = requireLive(load(id));
+            BoxRecord rec = present(requireLive(load(id)));
             driver.kill(id);
             rec.state(BoxState.STOPPED);
             return view(saveWith(rec, BoxEvent.of(id, "killed", "cgroup.kill; the box is empty")));
@@ -309,7 +316,7 @@ public class BoxService {
         }
         long start = System.nanoTime();
         int signalled = locks.with(id, () -> {
-            requireLive(load(id));
+            present(requireLive(load(id)));
             return driver.terminate(id);
         });
         // The grace period runs without the box's lock: a kill or a forced delete may end it
@@ -336,7 +343,12 @@ public class BoxService {
         validId(id);
         locks.with(id, () -> {
             BoxRecord rec = load(id);
-            if (rec.state == BoxState.REMOVED || rec.state == BoxState.LOST) {
+            if (rec.state == BoxState.REMOVED) {
+                return null;
+            }
+            if (rec.state == BoxState.LOST) {
+                rec.state(BoxState.REMOVED);
+                saveWith(rec, BoxEvent.of(id, "removed", "the cgroup " + rec.cgroupPath + " was already gone"));
                 return null;
             }
             if (!force && driver.populated(id)) {
@@ -420,6 +432,22 @@ public class BoxService {
     BoxRecord load(String id) {
         validId(id);
         return boxes.findById(id).orElseThrow(() -> new NotFound(id));
+    }
+
+    /**
+     * A live record whose cgroup is gone (removed outside boxd) is LOST from now on, as the next
+     * reconcile would make it, rather than answered 500 or given a kill it never had. Caller holds
+     * the box's lock.
+     */
+    private BoxRecord present(BoxRecord rec) {
+        if (driver.exists(rec.id)) {
+            return rec;
+        }
+        watcher.unwatch(rec.id);
+        rec.state(BoxState.LOST);
+        saveWith(rec, BoxEvent.of(rec.id, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept"));
+        throw new Conflict("box-not-live", "box '" + rec.id + "' is LOST: its cgroup " + rec.cgroupPath
+                + " is gone (removed outside boxd); the record is kept");
     }
 
     private static BoxRecord requireLive(BoxRecord rec) {

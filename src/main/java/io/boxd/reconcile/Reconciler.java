@@ -184,6 +184,10 @@ public class Reconciler {
                 orphans.add(new ReconcileReport.Orphan(path, pids, "adopted"));
             } else if (o == Outcome.BUSY) {
                 busy.incrementAndGet();
+            } else if (o == Outcome.ID_TAKEN) {
+                // Ids are never reused, so it cannot be adopted; it is reported rather than lost from sight.
+                reported.incrementAndGet();
+                orphans.add(new ReconcileReport.Orphan(path, pids, "reported"));
             }
             return;
         }

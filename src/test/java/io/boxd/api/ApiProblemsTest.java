@@ -309,6 +309,12 @@ class ApiProblemsTest extends RealServerTest {
 
     // ---- unknown box -------------------------------------------------------------------------
 
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST", "DELETE"})
+    void theErrorPageAskedForDirectlyIsNoResource(String method) {
+        http.send(method, "/error", null).problem(404, "not-found");
+    }
+
     @Test
     void unknownBoxIs404OnEveryEndpoint() {
         String p = "/v1/boxes/ghost";

@@ -218,10 +218,12 @@ class BoxLifecycleApiTest extends RealServerTest {
     void patchWithEnforceableLimitsIs200AndRecordsAnEvent() {
         String id = unique("patchok");
         create(id);
-        Reply r = http.patch("/v1/boxes/" + id, "{\"limits\":{\"pidsMax\":\"max\"}}");
+        // "max" needs no controller, so strict mode on this host takes it; the box had no memoryMaxBytes.
+        Reply r = http.patch("/v1/boxes/" + id, "{\"limits\":{\"memoryMaxBytes\":\"max\"}}");
         assertThat(r.status()).as("%s", r).isEqualTo(200);
-        assertThat(r.json().path("limits").path("pidsMax").asString()).isEqualTo("max");
-        assertThat(types(id)).contains("created", "limits-changed");
+        assertThat(r.json().path("limits").path("memoryMaxBytes").asString()).isEqualTo("max");
+        assertThat(r.json().path("limits").path("pidsMax").asString()).as("left out, so kept").isEqualTo("max");
+        assertThat(types(id)).containsExactly("created", "limits-changed");
     }
 
     // ---- processes ---------------------------------------------------------------------------
@@ -427,6 +429,45 @@ class BoxLifecycleApiTest extends RealServerTest {
         assertThat(detail).startsWith("SIGTERM to 1 process; the box was empty after").doesNotContain("kill");
     }
 
+    @Test
+    void aLongArgvIsCutInTheHistoryButWhoItRunsAsIsNot() {
+        String id = unique("longargv");
+        create(id);
+        String big = "x".repeat(4096);
+        assertThat(http.post("/v1/boxes/" + id + "/processes", "{\"argv\":[\"true\",\"" + big + "\"]}").status()).isEqualTo(201);
+        String detail = http.events(id).stream().filter(e -> e.path("type").asString().equals("process-started"))
+                .findFirst().orElseThrow().path("detail").asString();
+        assertThat(detail).contains(" as uid 65534 gid 65534 argv [true, xxx").endsWith("characters, cut to fit)");
+    }
+
+    @Test
+    void aBoxWhoseCgroupWasRemovedOutsideBoxdIsLostAtTheFirstRequest() throws Exception {
+        String id = unique("vanished");
+        create(id);
+        Files.delete(sandbox.boxDir(id));   // rmdir, behind boxd's back
+
+        for (String[] req : new String[][] {{"POST", "/processes", "{\"argv\":[\"true\"]}"}, {"POST", "/kill", ""},
+                {"GET", "/stats", null}, {"PATCH", "", "{\"limits\":{\"pidsMax\":\"max\"}}"}, {"POST", "/stop", ""}}) {
+            Reply r = http.send(req[0], "/v1/boxes/" + id + req[1], req[2]);
+            assertThat(r.status()).as("%s %s: %s", req[0], req[1], r).isEqualTo(409);
+            assertThat(r.json().path("type").asString()).endsWith("box-not-live");
+        }
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("LOST");
+        assertThat(types(id)).as("no kill or stop that never happened").containsExactly("created", "lost");
+        assertThat(http.delete("/v1/boxes/" + id).status()).isEqualTo(204);
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("REMOVED");
+        assertThat(types(id)).containsExactly("created", "lost", "removed");
+    }
+
+    @Test
+    void aPatchThatChangesNothingAddsNoEvent() {
+        String id = unique("samepatch");
+        create(id);
+        assertThat(http.patch("/v1/boxes/" + id, "{\"limits\":{}}").status()).isEqualTo(200);
+        assertThat(http.patch("/v1/boxes/" + id, "{\"limits\":{\"pidsMax\":\"max\"}}").status()).isEqualTo(200);
+        assertThat(types(id)).containsExactly("created");
+    }
+
     /** A box whose shell ignores SIGTERM and keeps starting sleeps: a stop runs its whole grace period. */
     private String stubbornBox(String prefix) {
         String id = unique(prefix);
@@ -436,23 +477,31 @@ class BoxLifecycleApiTest extends RealServerTest {
         return id;
     }
 
-    @Test
-    void aKillDuringALongStopEndsItAtOnce() throws Exception {
-        String id = stubbornBox("stopkill");
+    /** Sends a stop with a 120 s grace, does {@code meanwhile} once it waits, and returns its answer. */
+    private Reply duringALongStop(String id, Runnable meanwhile) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Reply> stop = pool.submit(() -> http.post("/v1/boxes/" + id + "/stop", "{\"graceSeconds\":120}"));
             Thread.sleep(500); // the stop has signalled and waits
+            meanwhile.run();
+            Reply stopped = stop.get(10, TimeUnit.SECONDS);
+            assertThat(stopped.status()).as("%s", stopped).isEqualTo(200);
+            return stopped;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aKillDuringALongStopEndsItAtOnce() throws Exception {
+        String id = stubbornBox("stopkill");
+        Reply stopped = duringALongStop(id, () -> {
             long t0 = System.nanoTime();
             Reply kill = http.post("/v1/boxes/" + id + "/kill", "");
             assertThat(kill.status()).as("%s", kill).isEqualTo(200);
             assertThat((System.nanoTime() - t0) / 1_000_000).as("ms the kill took").isLessThan(5_000);
-            Reply stopped = stop.get(10, TimeUnit.SECONDS);
-            assertThat(stopped.status()).as("%s", stopped).isEqualTo(200);
-            assertThat(stopped.json().path("state").asString()).isEqualTo("STOPPED");
-        } finally {
-            pool.shutdownNow();
-        }
+        });
+        assertThat(stopped.json().path("state").asString()).isEqualTo("STOPPED");
         assertThat(Kernel.procs(sandbox.boxDir(id))).isEmpty();
         assertThat(types(id)).containsSubsequence("killed", "stopped");
     }
@@ -460,17 +509,8 @@ class BoxLifecycleApiTest extends RealServerTest {
     @Test
     void aForcedDeleteDuringALongStopRemovesTheBox() throws Exception {
         String id = stubbornBox("stopdel");
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<Reply> stop = pool.submit(() -> http.post("/v1/boxes/" + id + "/stop", "{\"graceSeconds\":120}"));
-            Thread.sleep(500);
-            assertThat(http.delete("/v1/boxes/" + id + "?force=true").status()).isEqualTo(204);
-            Reply stopped = stop.get(10, TimeUnit.SECONDS);
-            assertThat(stopped.status()).as("%s", stopped).isEqualTo(200);
-            assertThat(stopped.json().path("state").asString()).isEqualTo("REMOVED");
-        } finally {
-            pool.shutdownNow();
-        }
+        Reply stopped = duringALongStop(id, () -> assertThat(http.delete("/v1/boxes/" + id + "?force=true").status()).isEqualTo(204));
+        assertThat(stopped.json().path("state").asString()).isEqualTo("REMOVED");
         assertThat(sandbox.boxDir(id)).doesNotExist();
         assertThat(types(id)).as("no stop recorded after the removal").endsWith("removed");
     }

@@ -61,6 +61,8 @@ class StartupReconcileOrphansTest {
             mk(baseDir, "running-empty");
             long runningPid = sleep(mk(baseDir, "running-busy"));
             long stoppedPid = sleep(mk(baseDir, "stopped-busy"));
+            // A cgroup under the id of a REMOVED record: an orphan that cannot be adopted under its id.
+            long removedPid = sleep(mk(baseDir, "removed-old"));
 
             String url = "jdbc:h2:file:" + data.resolve("boxd") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
             Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
@@ -117,15 +119,18 @@ class StartupReconcileOrphansTest {
             Map<String, JsonNode> orphans = new LinkedHashMap<>();
             report.path("orphans").forEach(o -> orphans.put(o.path("path").asString(), o));
             String busyPath = baseDir.resolve("orphan-busy").toString();
+            String removedPath = baseDir.resolve("removed-old").toString();
             assertThat(orphans).as("orphans listed in %s", report).containsOnlyKeys(busyPath,
-                    baseDir.resolve("orphan-empty").toString(), baseDir.resolve("orphan.dotted").toString());
+                    baseDir.resolve("orphan-empty").toString(), baseDir.resolve("orphan.dotted").toString(), removedPath);
+            assertThat(pids(orphans.get(removedPath))).containsExactly(removedPid);
             assertThat(pids(orphans.get(busyPath))).as("the orphan's pids are on record").containsExactlyInAnyOrderElementsOf(busyPids);
             assertThat(pids(orphans.get(baseDir.resolve("orphan.dotted").toString()))).containsExactly(dottedPid);
             assertThat(pids(orphans.get(baseDir.resolve("orphan-empty").toString()))).isEmpty();
             switch (policy) {
                 case "reap" -> {
-                    assertCounts(report, 3, 0, 0);
+                    assertCounts(report, 4, 0, 0);
                     orphans.values().forEach(o -> assertThat(o.path("action").asString()).isEqualTo("reaped"));
+                    assertThat(deadWithin(removedPid)).isTrue();
                     for (long pid : busyPids) {
                         assertThat(deadWithin(pid)).as("reaped orphan's pid %d", pid).isTrue();
                     }
@@ -136,7 +141,10 @@ class StartupReconcileOrphansTest {
                     assertThat(rest.get("/v1/boxes/orphan-busy").status()).isEqualTo(404);
                 }
                 case "adopt" -> {
-                    assertCounts(report, 0, 2, 1);
+                    assertCounts(report, 0, 2, 2);
+                    assertThat(orphans.get(removedPath).path("action").asString())
+                            .as("an id a REMOVED record holds cannot be adopted: reported").isEqualTo("reported");
+                    assertThat(alive(removedPid)).isTrue();
                     assertThat(orphans.get(busyPath).path("action").asString()).isEqualTo("adopted");
                     assertThat(orphans.get(baseDir.resolve("orphan.dotted").toString()).path("action").asString())
                             .as("a name that is not a valid box id cannot become a box: reported").isEqualTo("reported");
@@ -160,7 +168,7 @@ class StartupReconcileOrphansTest {
                     assertThat(ms).as("adopted box seen EXITED (ms after kill, t0=%d)", t0).isLessThanOrEqualTo(1000);
                 }
                 default -> {
-                    assertCounts(report, 0, 0, 3);
+                    assertCounts(report, 0, 0, 4);
                     orphans.values().forEach(o -> assertThat(o.path("action").asString()).isEqualTo("reported"));
                     for (long pid : busyPids) {
                         assertThat(alive(pid)).as("reported orphan's pid %d is left alone", pid).isTrue();
@@ -187,11 +195,11 @@ class StartupReconcileOrphansTest {
                     assertThat(baseDir.resolve("late-orphan")).doesNotExist();
                 }
                 case "adopt" -> {
-                    assertCounts(r.json(), 0, 1, 1);
+                    assertCounts(r.json(), 0, 1, 2);
                     assertThat(rest.get("/v1/boxes/late-orphan").json().path("state").asString()).isEqualTo("RUNNING");
                 }
                 default -> {
-                    assertCounts(r.json(), 0, 0, 4);
+                    assertCounts(r.json(), 0, 0, 5);
                     assertThat(alive(latePid)).isTrue();
                 }
             }
