@@ -105,9 +105,7 @@ public class BoxRepair {
             }
         }
         if (!exists) {
-            // Removed behind boxd's back: its inotify watch outlives the directory on cgroupfs.
-            watcher.unwatch(id);
-            save(rec, BoxState.LOST, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept");
+            service.markLost(rec);   // removed behind boxd's back
             return Outcome.LOST;
         }
         // Under the lock: a delete unwatches, then removes, under it, and a watch made in
@@ -137,9 +135,14 @@ public class BoxRepair {
     public Outcome adoptOrphan(String id, String detail) {
         Outcome[] out = {Outcome.BUSY};
         locks.tryWith(id, () -> {
+            if (!driver.exists(id)) {
+                out[0] = Outcome.NONE;
+                return;
+            }
             BoxState held = stateOf(id);
-            if (held != null || !driver.exists(id)) {
-                out[0] = held != null && !held.live() && !held.transitional() && driver.exists(id) ? Outcome.ID_TAKEN : Outcome.NONE;
+            if (held != null) {
+                // A finished record keeps its id forever; a live or transitional one claims the cgroup.
+                out[0] = held.live() || held.transitional() ? Outcome.NONE : Outcome.ID_TAKEN;
                 return;
             }
             Limits enforced = driver.readEnforced(id);

@@ -7,6 +7,7 @@ import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
 import io.boxd.driver.DriverException;
+import io.boxd.driver.NoSuchCgroupException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
 import io.boxd.driver.StopOutcome;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,11 +210,13 @@ public class BoxService {
     }
 
     public BoxStats stats(String id) {
-        BoxRecord rec = requireLive(load(id));
-        if (!driver.exists(id)) {
-            locks.with(id, () -> present(requireLive(load(id))));
+        requireLive(load(id));
+        BoxStats stats;
+        try {
+            stats = driver.stats(id);
+        } catch (NoSuchCgroupException e) {
+            throw locks.with(id, () -> lost(requireLive(load(id))));
         }
-        BoxStats stats = driver.stats(id);
         locks.tryWith(id, () -> noteCounters(id, stats));
         return stats;
     }
@@ -223,9 +227,9 @@ public class BoxService {
         validId(id);
         invalidIf(BoxRules.limits(patch));
         return locks.with(id, () -> {
-            BoxRecord rec = present(requireLive(load(id)));
+            BoxRecord rec = requireLive(load(id));
             Limits next = patch == null ? rec.limits : patch.orElse(rec.limits);
-            Limits enforced = driver.applyLimits(id, next);
+            Limits enforced = onCgroup(rec, () -> driver.applyLimits(id, next));
             if (next.equals(rec.limits) && enforced.equals(rec.enforced)) {
                 return view(rec);   // applied and read back, and nothing changed: no event
             }
@@ -250,8 +254,9 @@ public class BoxService {
             throw new Invalid("argv[0]", "is not an executable file (searched PATH): " + req.argv().get(0));
         }
         return locks.with(id, () -> {
-            BoxRecord rec = present(requireLive(load(id)));
-            SpawnedProcess p = driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(), dataDir.logFile(id)));
+            BoxRecord rec = requireLive(load(id));
+            SpawnedProcess p = onCgroup(rec, () -> driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(),
+                    dataDir.logFile(id))));
             rec.state(BoxState.RUNNING);
             try {
                 // Who it runs as first: a long argv is cut to fit the detail, the identity never.
@@ -291,8 +296,11 @@ public class BoxService {
             throw new Invalid("pid", "must be greater than 0");
         }
         return locks.with(id, () -> {
-            BoxRecord rec = present(requireLive(load(id)));
-            driver.adopt(id, pid);
+            BoxRecord rec = requireLive(load(id));
+            onCgroup(rec, () -> {
+                driver.adopt(id, pid);
+                return null;
+            });
             rec.state(BoxState.RUNNING);
             return view(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));
         });
@@ -301,8 +309,10 @@ public class BoxService {
     public Box kill(String id) {
         validId(id);
         return locks.with(id, () -> {
-            BoxRecord rec = present(requireLive(load(id)));
-            driver.kill(id);
+            BoxRecord rec = requireLive(load(id));
+            if (!driver.kill(id)) {
+                throw lost(rec);
+            }
             rec.state(BoxState.STOPPED);
             return view(saveWith(rec, BoxEvent.of(id, "killed", "cgroup.kill; the box is empty")));
         });
@@ -316,7 +326,10 @@ public class BoxService {
         }
         long start = System.nanoTime();
         int signalled = locks.with(id, () -> {
-            present(requireLive(load(id)));
+            BoxRecord rec = requireLive(load(id));
+            if (!driver.exists(id)) {
+                throw lost(rec);   // terminate's 0 would not tell a gone cgroup from an empty one
+            }
             return driver.terminate(id);
         });
         // The grace period runs without the box's lock: a kill or a forced delete may end it
@@ -435,19 +448,32 @@ public class BoxService {
     }
 
     /**
-     * A live record whose cgroup is gone (removed outside boxd) is LOST from now on, as the next
-     * reconcile would make it, rather than answered 500 or given a kill it never had. Caller holds
-     * the box's lock.
+     * A driver step on a live box. A cgroup removed outside boxd makes the box LOST now, as the
+     * next reconcile would, rather than a 500. Caller holds the box's lock.
      */
-    private BoxRecord present(BoxRecord rec) {
-        if (driver.exists(rec.id)) {
-            return rec;
+    private <T> T onCgroup(BoxRecord rec, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (NoSuchCgroupException e) {
+            throw lost(rec);
         }
+    }
+
+    /** Marks a box whose cgroup is gone LOST, and returns the 409 that says so. Caller holds the lock. */
+    private Conflict lost(BoxRecord rec) {
+        markLost(rec);
+        return new Conflict("box-not-live", "box '" + rec.id + "' is LOST: its cgroup " + rec.cgroupPath
+                + " is gone (removed outside boxd); the record is kept");
+    }
+
+    /**
+     * Records that a live box's cgroup is gone; the record is kept. Its inotify watch must go too:
+     * on cgroupfs it outlives the directory. Caller holds the box's lock.
+     */
+    void markLost(BoxRecord rec) {
         watcher.unwatch(rec.id);
         rec.state(BoxState.LOST);
         saveWith(rec, BoxEvent.of(rec.id, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept"));
-        throw new Conflict("box-not-live", "box '" + rec.id + "' is LOST: its cgroup " + rec.cgroupPath
-                + " is gone (removed outside boxd); the record is kept");
     }
 
     private static BoxRecord requireLive(BoxRecord rec) {

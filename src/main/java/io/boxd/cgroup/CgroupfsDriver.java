@@ -9,6 +9,7 @@ import io.boxd.driver.Enforcement;
 import io.boxd.driver.HostInfo;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.LimitNotEnforceableException.Missing;
+import io.boxd.driver.NoSuchCgroupException;
 import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
@@ -350,10 +351,10 @@ public class CgroupfsDriver implements BoxDriver {
     // ---- kill, stop, remove ------------------------------------------------------------
 
     @Override
-    public void kill(String boxId) {
+    public boolean kill(String boxId) {
         String rel = rel(boxId);
         if (!fs.exists(rel)) {
-            return;
+            return false;
         }
         // Kill again while anything is left: a process forked at the very moment of a kill can
         // escape it (seen once in CI: a sleep double-forked by a shell that was starting as the
@@ -367,7 +368,7 @@ public class CgroupfsDriver implements BoxDriver {
             }
             long left = deadline - System.nanoTime();
             if (awaitEmptyRel(rel, Duration.ofNanos(Math.max(0, Math.min(left, KILL_AGAIN_AFTER.toNanos()))))) {
-                return;
+                return true;
             }
             if (System.nanoTime() >= deadline) {
                 throw new DriverException("processes still alive in " + fs.resolve(rel) + " " + props.killTimeout().toMillis()
@@ -494,7 +495,7 @@ public class CgroupfsDriver implements BoxDriver {
     private String requireBox(String boxId) {
         String rel = rel(boxId);
         if (!fs.exists(rel)) {
-            throw new DriverException("cgroup " + fs.resolve(rel) + " does not exist");
+            throw new NoSuchCgroupException("cgroup " + fs.resolve(rel) + " does not exist");
         }
         return rel;
     }

@@ -105,7 +105,7 @@ final class SpawnServer {
      * "failed <exit code> <why>": the child's own words (attach failures start "could not join").
      * A failed chdir or exec, as the target's uid, is the request's to fix, not boxd's.
      */
-    static SpawnFailedException failed(String said, String cgroup) {
+    private static SpawnFailedException failed(String said, String cgroup) {
         String rest = said.startsWith("failed ") ? said.substring("failed ".length()) : said;
         int sp = rest.indexOf(' ');
         String code = sp < 0 ? rest : rest.substring(0, sp);

@@ -42,8 +42,11 @@ public interface BoxDriver {
     /** True while any process lives in the box's cgroup (or a child of it). */
     boolean populated(String boxId);
 
-    /** Kills the whole tree and waits, bounded, until the cgroup is empty. */
-    void kill(String boxId);
+    /**
+     * Kills the whole tree and waits, bounded, until the cgroup is empty. False when the box has
+     * no cgroup: nothing to kill, which reaping and a forced delete take as done.
+     */
+    boolean kill(String boxId);
 
     /** SIGTERM to every process in the box; how many got it (0 when the box is gone). */
     int terminate(String boxId);
@@ -51,16 +54,6 @@ public interface BoxDriver {
     /** Waits up to {@code timeout} until the box is empty (or gone); false if it is not by then. */
     boolean awaitEmpty(String boxId, Duration timeout);
 
-    /** {@link #terminate}, then {@link #kill} if any process outlives the grace period. */
-    default StopOutcome stop(String boxId, Duration grace) {
-        long start = System.nanoTime();
-        int signalled = terminate(boxId);
-        boolean killed = !awaitEmpty(boxId, grace);
-        if (killed) {
-            kill(boxId);
-        }
-        return new StopOutcome(signalled, killed, Duration.ofNanos(System.nanoTime() - start));
-    }
 
     /** Removes the box's cgroup (children first); a box that is already gone is success. */
     void remove(String boxId);

@@ -14,6 +14,7 @@ import io.boxd.driver.Enforcement;
 import io.boxd.driver.HostInfo;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.LimitNotEnforceableException.Missing;
+import io.boxd.driver.NoSuchCgroupException;
 import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
@@ -263,10 +264,10 @@ public class SystemdDriver implements BoxDriver {
      * the kernel lacks it, every pid gets SIGKILL until the slice is empty.
      */
     @Override
-    public void kill(String boxId) {
+    public boolean kill(String boxId) {
         Optional<String> found = relIfExists(boxId);
         if (found.isEmpty()) {
-            return;
+            return false;
         }
         String rel = found.get();
         boolean hasKill = fs.fileExists(rel, "cgroup.kill");
@@ -286,6 +287,7 @@ public class SystemdDriver implements BoxDriver {
             Spawner.sleepMicros(sleep);
             sleep = Math.min(sleep * 2, 5_000);
         }
+        return true;
     }
 
     @Override
@@ -420,7 +422,7 @@ public class SystemdDriver implements BoxDriver {
     }
 
     private String requireBox(String boxId) {
-        return relIfExists(boxId).orElseThrow(() -> new DriverException("box " + boxId + " has no unit "
+        return relIfExists(boxId).orElseThrow(() -> new NoSuchCgroupException("box " + boxId + " has no unit "
                 + names.boxSlice(boxId) + " with a cgroup"));
     }
 

@@ -13,7 +13,6 @@ import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
-import io.boxd.driver.StopOutcome;
 import io.boxd.limits.LimitValue;
 import io.boxd.limits.Limits;
 import java.nio.file.Files;
@@ -278,7 +277,7 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
-    void stopSendsTermThenKillsWhatIgnoresIt() throws Exception {
+    void terminateReachesEveryProcessAndWhatIgnoresItOutlivesTheWaitUntilTheKill() throws Exception {
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
         d.create("stop", Limits.NONE);
         var polite = d.spawn("stop", spec("sleep", "300"));
@@ -290,27 +289,30 @@ class CgroupfsDriverKernelTest {
             Thread.sleep(10);
         }
         long t0 = System.nanoTime();
-        StopOutcome outcome = d.stop("stop", Duration.ofMillis(300));
+        assertThat(d.terminate("stop")).as("SIGTERMs sent").isGreaterThanOrEqualTo(3);
+        assertThat(d.awaitEmpty("stop", Duration.ofMillis(300))).as("the shell ignores SIGTERM").isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(d.populated("stop")).isTrue();
+        assertThat(d.kill("stop")).isTrue();
         assertThat(d.populated("stop")).isFalse();
-        assertThat(outcome.killed()).as("%s", outcome).isTrue();
-        assertThat(outcome.signalled()).as("%s", outcome).isGreaterThanOrEqualTo(3);
-        assertThat(outcome.took()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 
     @Test
-    void stopOfProcessesThatHonourTermKillsNothing() throws Exception {
+    void processesThatHonourTermEmptyTheBoxWithoutAKill() throws Exception {
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
         d.create("polite", Limits.NONE);
         pids.add(d.spawn("polite", spec("sleep", "300")).pid());
         pids.add(d.spawn("polite", spec("sleep", "301")).pid());
-        StopOutcome outcome = d.stop("polite", Duration.ofSeconds(30));
+        long t0 = System.nanoTime();
+        assertThat(d.terminate("polite")).isEqualTo(2);
+        assertThat(d.awaitEmpty("polite", Duration.ofSeconds(30))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
         assertThat(d.populated("polite")).isFalse();
-        assertThat(outcome.killed()).as("%s", outcome).isFalse();
-        assertThat(outcome.signalled()).isEqualTo(2);
-        assertThat(outcome.took()).isLessThan(Duration.ofSeconds(30));
-        assertThat(d.stop("polite", Duration.ofSeconds(30))).extracting(StopOutcome::signalled, StopOutcome::killed)
-                .containsExactly(0, false);
+        assertThat(d.terminate("polite")).as("nothing left to signal").isZero();
+        d.remove("polite");
+        assertThat(d.terminate("polite")).as("no cgroup").isZero();
+        assertThat(d.awaitEmpty("polite", Duration.ofSeconds(30))).as("a gone cgroup is empty").isTrue();
+        assertThat(d.kill("polite")).as("no cgroup, nothing to kill").isFalse();
     }
 
     @Test

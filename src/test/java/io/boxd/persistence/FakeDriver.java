@@ -8,7 +8,6 @@ import io.boxd.driver.HostInfo;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
-import io.boxd.driver.StopOutcome;
 import io.boxd.limits.Limits;
 import io.boxd.testkit.Kernel;
 import java.io.IOException;
@@ -135,8 +134,9 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
-    public void kill(String boxId) {
+    public boolean kill(String boxId) {
         populated.remove(boxId);
+        return exists(boxId);
     }
 
     @Override
