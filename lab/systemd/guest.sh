@@ -40,6 +40,9 @@ await_ready() { # NAME PORT → seconds
 show() { systemctl show --value "$@"; }
 cgf() { cat "$1" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'; }
 in_cg() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
+# mark_of CGROUP / mark_as CGROUP VALUE: the owner mark (xattr user.boxd.owner) boxd reads and writes
+mark_of() { python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.boxd.owner").decode())' "$1" 2>/dev/null; }
+mark_as() { python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.boxd.owner", sys.argv[2].encode())' "$1" "$2"; }
 wait_oom() { # PORT BOX → oomKill count after waiting up to 90 s
   for _ in $(seq 1 180); do api "$1" GET "/v1/boxes/$2/stats" >/dev/null
     local k; k=$(body '.memory.events.oomKill // 0'); [ "$k" -ge 1 ] && { echo "$k"; return; }; sleep 0.5; done; echo 0; }
@@ -157,6 +160,8 @@ files() { echo "memory.max=$(cgf $1/memory.max) memory.high=$(cgf $1/memory.high
 WANT_P="MemoryMax=67108864 MemoryHigh=50331648 TasksMax=64 CPUQuotaPerSecUSec=200ms CPUWeight=200"
 WANT_F="memory.max=67108864 memory.high=50331648 pids.max=64 cpu.max=20000 100000 cpu.weight=200"
 got=$(props "$UNIT"); [ "$got" = "$WANT_P" ]; check "root: limits are properties of unit $UNIT" $? "systemctl show: $got"
+M_SD=$(mark_of "$CG"); [[ "$M_SD" =~ ^[0-9a-f-]{36}$ ]]
+check "root: the box's cgroup carries its database's id (xattr user.boxd.owner)" $? "$CG: ${M_SD:-no mark}"
 got=$(files "$CG"); [ "$got" = "$WANT_F" ]; check "root: limits are in cgroupfs" $? "$CG: $got"
 systemctl daemon-reload
 got="$(props "$UNIT") | $(files "$CG")"; [ "$got" = "$WANT_P | $WANT_F" ]; check "root: limits survive systemctl daemon-reload" $? "$got"
@@ -266,6 +271,8 @@ CGU=$UCG/boxlite.slice/boxlite-u1.slice
 got="MemoryMax=$(uctl --value show -p MemoryMax boxlite-u1.slice) TasksMax=$(uctl --value show -p TasksMax boxlite-u1.slice) | memory.max=$(cgf $CGU/memory.max) pids.max=$(cgf $CGU/pids.max) | owner=$(stat -c %U $CGU)"
 WANT="MemoryMax=67108864 TasksMax=32 | memory.max=67108864 pids.max=32 | owner=$U"
 [ "$got" = "$WANT" ]; check "rootless: limits are unit properties and in cgroupfs" $? "$got"
+M_U=$(mark_of "$CGU"); [[ "$M_U" =~ ^[0-9a-f-]{36}$ ]] && [ "$M_U" != "$M_SD" ]
+check "rootless: the box's cgroup carries its own database's id, set as uid $UID_" $? "$CGU: ${M_U:-no mark} (root instance's: $M_SD)"
 uctl daemon-reload
 got2="MemoryMax=$(uctl --value show -p MemoryMax boxlite-u1.slice) TasksMax=$(uctl --value show -p TasksMax boxlite-u1.slice) | memory.max=$(cgf $CGU/memory.max) pids.max=$(cgf $CGU/pids.max) | owner=$(stat -c %U $CGU)"
 [ "$got2" = "$WANT" ]; check "rootless: limits survive systemctl --user daemon-reload" $? "$got2"
@@ -324,6 +331,8 @@ check "root: a second boxd on the same tree refuses to start and reaps nothing" 
 
 api 18083 GET /v1/reconcile/last > /dev/null; sr="startup reported=$(body .orphansReported): $(orphans reported)"
 OR=$(PFX=boxrep plant root oreport sleep 100031); settle "$OR" 1; PR=$(cg_pids "$OR")
+# A box of another boxd database (another data dir) under the same base: foreign, not an orphan.
+OF=$(PFX=boxrep plant root oforeign sleep 100032); settle "$OF" 1; PF=$(cg_pids "$OF"); mark_as "$OF" lab-other-database
 r=$(api 18083 POST /v1/reconcile); cp /tmp/body "$OUT/reconcile-report-api.json"
 gr=$(orphans reported); rep="reaped=$(body .orphansReaped) adopted=$(body .orphansAdopted) reported=$(body .orphansReported)"
 acted=$(jq '.orphansReaped + .orphansAdopted' /tmp/body); mine=$(want "$OR" "$PR")
@@ -334,7 +343,13 @@ st="$(systemctl is-active boxrep-oreport.slice boxrep-oreport-p1.scope | tr '\n'
   && [ "$b1 $b2" = "404 404" ]
 check "root report: the orphan unit is listed (POST /v1/reconcile) and left untouched" $? \
   "ready ${T_R:-never} s; $sr | POST /v1/reconcile ${r%% *} $rep: $gr | units: $st; pid $PR in $(in_cg $PR); GET /v1/boxes/oreport → $b1 (report), $b2 (adopt)"
-systemctl stop boxrep-oreport.slice; systemctl reset-failed boxrep-oreport.slice boxrep-oreport-p1.scope 2>/dev/null
+cp "$OUT/reconcile-report-api.json" /tmp/body; gf=$(orphans foreign)
+[ "$gf" = "$(want "$OF" "$PF")" ] && [ "$(body .orphansForeign)" = 1 ] && [ "$(jq -r '.orphans[] | select(.action == "foreign") | .owner' /tmp/body)" = lab-other-database ] \
+  && ! [[ " $gr " == *"oforeign"* ]] && kill -0 $PF
+check "root report: a unit marked by another boxd database is listed as foreign, apart from the orphans" $? \
+  "orphansForeign=$(body .orphansForeign): $gf; owner $(jq -r '[.orphans[] | select(.action == "foreign") | .owner] | join(",")' /tmp/body); pid $PF alive: $(kill -0 "$PF" 2>/dev/null && echo yes || echo no)"
+systemctl stop boxrep-oreport.slice boxrep-oforeign.slice
+systemctl reset-failed boxrep-oreport.slice boxrep-oreport-p1.scope boxrep-oforeign.slice boxrep-oforeign-p1.scope 2>/dev/null
 
 r=$(api 18082 DELETE "/v1/boxes/oadopt?force=true"); gone=$(alive_of $PA)
 for _ in $(seq 1 10); do left=$(units_left root 'boxlite*'); [ -z "$left" ] && break; sleep 0.5; done

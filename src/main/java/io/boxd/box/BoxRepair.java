@@ -1,11 +1,14 @@
 package io.boxd.box;
 
 import io.boxd.driver.BoxDriver;
+import io.boxd.driver.BoxProcess;
 import io.boxd.limits.Limits;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,9 +33,11 @@ public class BoxRepair {
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final ExitWatcher watcher;
+    private final OwnerMark owner;
 
     BoxRepair(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, BoxService service, TransactionTemplate tx,
-              JdbcClient jdbc, ExitWatcher watcher) {
+              JdbcClient jdbc, ExitWatcher watcher, OwnerMark owner) {
+        this.owner = owner;
         this.jdbc = jdbc;
         this.watcher = watcher;
         this.boxes = boxes;
@@ -118,7 +123,11 @@ public class BoxRepair {
             return Outcome.EXITED;
         }
         if ((rec.state == BoxState.CREATED || rec.state == BoxState.EXITED || rec.state == BoxState.STOPPED) && populated) {
-            save(rec, BoxState.RUNNING, "running", "processes found in the box: " + driver.processes(id).size());
+            // Named, since no process-started event may say where they came from (a spawn cut
+            // off by boxd's own crash, an adopt from outside).
+            List<BoxProcess> found = driver.processes(id);
+            save(rec, BoxState.RUNNING, "running", "processes found in the box: " + found.size() + " ("
+                    + found.stream().map(p -> "pid " + p.pid() + " " + p.command()).collect(Collectors.joining(", ")) + ")");
             return Outcome.RUNNING;
         }
         Limits enforced = driver.readEnforced(id);
@@ -160,6 +169,7 @@ public class BoxRepair {
                 boxes.save(rec);
                 history.add(BoxEvent.of(id, "adopted-orphan", detail));
             });
+            owner.mark(id);
             watcher.watchAndCheck(id);
             out[0] = Outcome.ADOPTED;
         });

@@ -58,11 +58,13 @@ public class BoxService {
     private final CounterRecorder counters;
     private final ExitWatcher watcher;
     private final SpawnIdentity identity;
+    private final OwnerMark owner;
 
     BoxService(BoxRepository boxes, BoxHistory history, BoxDriver driver, BoxLocks locks, LimitDefaults defaults,
                DataDir dataDir, TransactionTemplate tx, BoxFinder finder, CounterRecorder counters, ExitWatcher watcher,
-               SpawnIdentity identity) {
+               SpawnIdentity identity, OwnerMark owner) {
         this.identity = identity;
+        this.owner = owner;
         this.boxes = boxes;
         this.counters = counters;
         this.watcher = watcher;
@@ -100,6 +102,7 @@ public class BoxService {
             try {
                 var placement = driver.create(id, limits);
                 made = true;
+                owner.mark(id);
                 saved.cgroupPath = placement.cgroupPath();
                 saved.enforced = placement.enforced();
                 saved.state(BoxState.CREATED);

@@ -3,7 +3,8 @@
  * database before it touches the kernel and records every step in the box's history, the
  * repository and its H2 or PostgreSQL schema, per-box locks, the exit watcher, the data dir, the
  * cap on each box's log ({@link io.boxd.box.LogCap}), the meters for operators
- * ({@link io.boxd.box.BoxMetrics}), and how database failures are told apart from bugs
+ * ({@link io.boxd.box.BoxMetrics}), the database id that marks each box's cgroup
+ * ({@link io.boxd.box.OwnerMark}), and how database failures are told apart from bugs
  * ({@link io.boxd.box.DatabaseFailures}). The kernel side is behind
  * {@link io.boxd.driver.BoxDriver}; nothing here touches cgroupfs.
  */

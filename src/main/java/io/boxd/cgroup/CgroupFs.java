@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -172,6 +173,39 @@ public final class CgroupFs {
             throw new DriverException("list " + p + ": " + reason(e), e);
         }
         return out;
+    }
+
+    /**
+     * The value of the user xattr {@code user.<name>} of a cgroup; empty when it has none or the
+     * cgroup is gone. Listed before it is read: a missing attribute is ENODATA, which the JDK
+     * gives only as strerror text.
+     */
+    public Optional<String> xattr(String dir, String name) {
+        Path p = resolve(dir);
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+        try {
+            if (!view.list().contains(name)) {
+                return Optional.empty();
+            }
+            ByteBuffer buf = ByteBuffer.allocate(view.size(name));
+            view.read(name, buf);
+            return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new DriverException("read xattr user." + name + " of " + p + ": " + reason(e), e);
+        }
+    }
+
+    /** Sets the user xattr {@code user.<name>} of a cgroup (cgroupfs keeps user xattrs since Linux 5.7). */
+    public void setXattr(String dir, String name, String value) {
+        Path p = resolve(dir);
+        try {
+            Files.getFileAttributeView(p, UserDefinedFileAttributeView.class)
+                    .write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new DriverException("set xattr user." + name + " of " + p + " to \"" + value + "\": " + reason(e), e);
+        }
     }
 
     static String reason(IOException e) {

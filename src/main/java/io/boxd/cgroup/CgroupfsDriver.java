@@ -77,6 +77,9 @@ public class CgroupfsDriver implements BoxDriver {
         }
     }
 
+    /** The user xattr ({@code user.boxd.owner}) that carries the owner mark. */
+    public static final String OWNER_XATTR = "boxd.owner";
+
     @Override
     public String name() {
         return "cgroupfs";
@@ -485,6 +488,16 @@ public class CgroupfsDriver implements BoxDriver {
     private List<String> childCgroups(String rel) {
         Long descendants = fs.read(rel, "cgroup.stat").map(KernelText::flatKeyed).map(m -> m.get("nr_descendants")).orElse(null);
         return descendants != null && descendants == 0 ? List.of() : fs.children(rel);
+    }
+
+    @Override
+    public void mark(String boxId, String owner) {
+        fs.setXattr(requireBox(boxId), OWNER_XATTR, owner);
+    }
+
+    @Override
+    public Optional<String> markOf(String boxId) {
+        return fs.xattr(rel(boxId), OWNER_XATTR);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.boxd.driver;
 import io.boxd.limits.Limits;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What boxd needs from the kernel side, whoever does the work: cgroupfs directly, or systemd
@@ -60,6 +61,16 @@ public interface BoxDriver {
 
     /** Whether the box's cgroup exists. */
     boolean exists(String boxId);
+
+    /**
+     * Marks the box's cgroup with {@code owner}, the id of the database that holds its record (a
+     * user xattr, which outlives boxd and its database). Throws {@link NoSuchCgroupException}
+     * without a cgroup, and {@link DriverException} where the kernel keeps no such mark.
+     */
+    void mark(String boxId, String owner);
+
+    /** The owner mark of the box's cgroup; empty when it has none, or has no cgroup. */
+    Optional<String> markOf(String boxId);
 
     BoxStats stats(String boxId);
 

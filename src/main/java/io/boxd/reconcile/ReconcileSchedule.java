@@ -31,8 +31,9 @@ class ReconcileSchedule implements ApplicationRunner, SmartLifecycle {
     @Override
     public void run(ApplicationArguments args) {
         ReconcileReport r = reconciler.run("startup");
-        log.info("startup reconcile: reaped {} adopted {} reported {} lost {} repaired {} in {} ms",
-                r.orphansReaped(), r.orphansAdopted(), r.orphansReported(), r.lost(), r.repaired(), r.durationMillis());
+        log.info("startup reconcile: reaped {} adopted {} reported {} foreign {} lost {} repaired {} in {} ms",
+                r.orphansReaped(), r.orphansAdopted(), r.orphansReported(), r.orphansForeign(), r.lost(), r.repaired(),
+                r.durationMillis());
         long every = props.interval().toMillis();
         if (every > 0 && timer != null) {
             timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);

@@ -5,6 +5,7 @@ import io.boxd.box.BoxRepair.Outcome;
 import io.boxd.box.BoxRules;
 import io.boxd.box.BoxState;
 import io.boxd.box.ExitWatcher;
+import io.boxd.box.OwnerMark;
 import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +17,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +35,8 @@ import org.springframework.stereotype.Service;
  * Makes the records and the kernel agree: orphan cgroups by policy, records whose cgroup is
  * gone become LOST, unfinished creates roll back, unfinished deletes finish, and states follow
  * what the kernel shows. One pass at a time; a box busy with a request is left for the next pass.
+ * A cgroup with no record here but the mark of another boxd database is that database's box
+ * ({@link OwnerMark}): listed as foreign, never reaped or adopted, unless taken over by name.
  */
 @Service
 public class Reconciler {
@@ -43,19 +48,24 @@ public class Reconciler {
     private final ExitWatcher watcher;
     private final ReconcileProperties props;
     private final ReconcileLog history;
+    private final OwnerMark owner;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private final AtomicReference<ReconcileReport> last = new AtomicReference<>();
     private final Counter orphansReaped;
     private final Counter orphansAdopted;
 
     Reconciler(BoxDriver driver, BoxRepair repair, ExitWatcher watcher, ReconcileProperties props, ReconcileLog history,
-               MeterRegistry registry) {
+               OwnerMark owner, MeterRegistry registry) {
         // Orphans have no record, so no history to count them from (adopted ones gain one).
         this.orphansReaped = orphans(registry, "reaped");
         this.orphansAdopted = orphans(registry, "adopted");
         Gauge.builder("boxd.reconcile.orphans.reported", last, r -> r.get() == null ? 0 : r.get().orphansReported())
                 .description("Orphan cgroups the last pass left alone (boxd.reconcile.orphans=report)")
                 .register(registry);
+        Gauge.builder("boxd.reconcile.orphans.foreign", last, r -> r.get() == null ? 0 : r.get().orphansForeign())
+                .description("Cgroups under the base that carry another boxd database's mark, which the last pass left alone")
+                .register(registry);
+        this.owner = owner;
         this.driver = driver;
         this.repair = repair;
         this.watcher = watcher;
@@ -71,6 +81,7 @@ public class Reconciler {
     public ReconcileReport run(String trigger) {
         oneAtATime.lock();
         try {
+            ReconcileReport before = last.get();
             ReconcileReport r = pass(trigger);
             last.set(r);
             history.save(r);
@@ -80,10 +91,25 @@ public class Reconciler {
                 log.info("reconcile ({}): reaped {} adopted {} reported {} lost {} repaired {} busy {} in {} ms", trigger,
                         r.orphansReaped(), r.orphansAdopted(), r.orphansReported(), r.lost(), r.repaired(), r.busy(), r.durationMillis());
             }
+            if (r.orphansForeign() > 0 && (!"periodic".equals(trigger) || before == null
+                    || before.orphansForeign() != r.orphansForeign())) {
+                warnForeign(r);
+            }
             return r;
         } finally {
             oneAtATime.unlock();
         }
+    }
+
+    private void warnForeign(ReconcileReport r) {
+        Set<String> others = new TreeSet<>();
+        r.orphans().stream().filter(o -> "foreign".equals(o.action())).forEach(o -> others.add(o.owner()));
+        int n = r.orphansForeign();
+        log.warn("reconcile ({}): left alone {} {} under {} marked by another boxd database ({}), not by this one ({}): "
+                + "boxes of a boxd that ran on another data dir or database. Start that boxd to manage them; or, if its "
+                + "records are gone for good, name its id in boxd.reconcile.take-over to make them orphans of this one "
+                + "(boxd.reconcile.orphans says what then happens to them)",
+                r.trigger(), n, n == 1 ? "cgroup" : "cgroups", driver.basePath(), String.join(", ", others), owner.id());
     }
 
     private static Counter orphans(MeterRegistry registry, String action) {
@@ -108,6 +134,8 @@ public class Reconciler {
         AtomicInteger reaped = new AtomicInteger();
         AtomicInteger adopted = new AtomicInteger();
         AtomicInteger reported = new AtomicInteger();
+        AtomicInteger foreign = new AtomicInteger();
+        Map<String, String> marks = new ConcurrentHashMap<>();
 
         List<String> orphanIds = new ArrayList<>();
         for (String dir : dirs) {
@@ -123,6 +151,7 @@ public class Reconciler {
         try {
             List<Future<?>> work = new ArrayList<>();
             boolean full = !"periodic".equals(trigger);
+            boolean startup = "startup".equals(trigger);
             for (Map.Entry<String, BoxState> claim : claims.entrySet()) {
                 String id = claim.getKey();
                 work.add(pool.submit(() -> {
@@ -133,13 +162,25 @@ public class Reconciler {
                         case NONE, ADOPTED -> { }
                         default -> repaired.incrementAndGet();
                     }
+                    if (startup && o != Outcome.LOST) {
+                        owner.markIfUnmarked(id);   // boxes made before boxd marked them
+                    }
                 }));
             }
             boolean reap = props.orphans() == ReconcileProperties.OrphanPolicy.REAP;
             Map<String, List<Integer>> signalled = new ConcurrentHashMap<>();
             for (String id : orphanIds) {
-                work.add(pool.submit(reap ? () -> signalOrphan(id, signalled, busy)
-                        : () -> orphan(id, orphans, adopted, reported, busy)));
+                work.add(pool.submit(() -> {
+                    Optional<String> mark = driver.markOf(id);
+                    mark.ifPresent(m -> marks.put(id, m));
+                    if (mark.isPresent() && !mark.get().equals(owner.id()) && !props.takeOver().contains(mark.get())) {
+                        foreign(id, mark.get(), orphans, foreign);
+                    } else if (reap) {
+                        signalOrphan(id, signalled, busy);
+                    } else {
+                        orphan(id, mark.orElse(null), orphans, adopted, reported, busy);
+                    }
+                }));
             }
             awaitAll(work);
             if (reap) {
@@ -147,7 +188,7 @@ public class Reconciler {
                 // than one cgroup at a time; now kill what is left (cgroup.kill) and rmdir.
                 work.clear();
                 for (Map.Entry<String, List<Integer>> e : signalled.entrySet()) {
-                    work.add(pool.submit(() -> removeOrphan(e.getKey(), e.getValue(), orphans, reaped, busy)));
+                    work.add(pool.submit(() -> removeOrphan(e.getKey(), e.getValue(), marks.get(e.getKey()), orphans, reaped, busy)));
                 }
                 awaitAll(work);
             }
@@ -156,7 +197,7 @@ public class Reconciler {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return new ReconcileReport(reaped.get(), adopted.get(), lost.get(), repaired.get(), ms, reported.get(), busy.get(),
-                trigger, startedAt, List.copyOf(orphans));
+                trigger, startedAt, List.copyOf(orphans), foreign.get());
     }
 
     private static void awaitAll(List<Future<?>> work) {
@@ -169,9 +210,19 @@ public class Reconciler {
         }
     }
 
+    /** Lists a cgroup of another database's boxd, and touches nothing in it. */
+    private void foreign(String id, String other, List<ReconcileReport.Orphan> orphans, AtomicInteger foreign) {
+        if (!driver.exists(id)) {
+            return;
+        }
+        List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
+        foreign.incrementAndGet();
+        orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), pids, "foreign", other));
+    }
+
     /** Adopt or report one orphan cgroup. */
-    private void orphan(String id, List<ReconcileReport.Orphan> orphans, AtomicInteger adopted, AtomicInteger reported,
-                        AtomicInteger busy) {
+    private void orphan(String id, String mark, List<ReconcileReport.Orphan> orphans, AtomicInteger adopted,
+                        AtomicInteger reported, AtomicInteger busy) {
         if (!driver.exists(id)) {
             return;   // deleted meanwhile, through the API
         }
@@ -181,18 +232,18 @@ public class Reconciler {
             Outcome o = repair.adoptOrphan(id, "orphan cgroup " + path + " with pids " + pids);
             if (o == Outcome.ADOPTED) {
                 adopted.incrementAndGet();
-                orphans.add(new ReconcileReport.Orphan(path, pids, "adopted"));
+                orphans.add(new ReconcileReport.Orphan(path, pids, "adopted", mark));
             } else if (o == Outcome.BUSY) {
                 busy.incrementAndGet();
             } else if (o == Outcome.ID_TAKEN) {
                 // Ids are never reused, so it cannot be adopted; it is reported rather than lost from sight.
                 reported.incrementAndGet();
-                orphans.add(new ReconcileReport.Orphan(path, pids, "reported"));
+                orphans.add(new ReconcileReport.Orphan(path, pids, "reported", mark));
             }
             return;
         }
         reported.incrementAndGet();
-        orphans.add(new ReconcileReport.Orphan(path, pids, "reported"));
+        orphans.add(new ReconcileReport.Orphan(path, pids, "reported", mark));
     }
 
     /**
@@ -222,8 +273,8 @@ public class Reconciler {
     }
 
     /** Second half of reaping: under the id's lock and with still no claiming record, kill and remove. */
-    private void removeOrphan(String id, List<Integer> pids, List<ReconcileReport.Orphan> orphans, AtomicInteger reaped,
-                              AtomicInteger busy) {
+    private void removeOrphan(String id, List<Integer> pids, String mark, List<ReconcileReport.Orphan> orphans,
+                              AtomicInteger reaped, AtomicInteger busy) {
         boolean done = repair.reapOrphan(id, () -> {
             driver.kill(id);
             // On cgroupfs a watch outlives the rmdir, pinning the inode.
@@ -232,7 +283,7 @@ public class Reconciler {
         });
         if (done) {
             reaped.incrementAndGet();
-            orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), pids, "reaped"));
+            orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), pids, "reaped", mark));
         } else {
             busy.incrementAndGet();
         }

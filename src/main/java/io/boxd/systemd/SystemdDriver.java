@@ -1,6 +1,7 @@
 package io.boxd.systemd;
 
 import io.boxd.cgroup.CgroupFs;
+import io.boxd.cgroup.CgroupfsDriver;
 import io.boxd.cgroup.KernelText;
 import io.boxd.cgroup.LimitPlan;
 import io.boxd.cgroup.Procs;
@@ -406,6 +407,16 @@ public class SystemdDriver implements BoxDriver {
     // ---- lookups -----------------------------------------------------------------------
 
     /** The box's cgroup, relative to the mount, if its slice is loaded and its cgroup exists. */
+    @Override
+    public void mark(String boxId, String owner) {
+        fs.setXattr(requireBox(boxId), CgroupfsDriver.OWNER_XATTR, owner);
+    }
+
+    @Override
+    public Optional<String> markOf(String boxId) {
+        return relIfExists(boxId).flatMap(rel -> fs.xattr(rel, CgroupfsDriver.OWNER_XATTR));
+    }
+
     private Optional<String> relIfExists(String boxId) {
         String cached = cgroups.get(boxId);
         if (cached != null && fs.exists(cached)) {

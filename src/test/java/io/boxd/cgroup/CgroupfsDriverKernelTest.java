@@ -277,6 +277,28 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
+    void theOwnerMarkIsAUserXattrOfTheCgroupAndGoesWithIt() throws Exception {
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("marked", Limits.NONE);
+        Path dir = mount.resolve(base + "/marked");
+        assertThat(d.markOf("marked")).as("a new cgroup carries no mark").isEmpty();
+        d.mark("marked", "owner-a");
+        var xattrs = Files.getFileAttributeView(dir, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(64);
+        xattrs.read("boxd.owner", raw);
+        assertThat(new String(raw.array(), 0, raw.position(), java.nio.charset.StandardCharsets.UTF_8))
+                .as("user.boxd.owner as the kernel keeps it").isEqualTo("owner-a");
+        d.mark("marked", "owner-b");
+        assertThat(d.markOf("marked")).contains("owner-b");
+        d.remove("marked");
+        assertThat(d.markOf("marked")).as("no cgroup, no mark").isEmpty();
+        assertThatThrownBy(() -> d.mark("marked", "owner-a")).isInstanceOf(io.boxd.driver.NoSuchCgroupException.class);
+        d.create("marked", Limits.NONE);
+        assertThat(d.markOf("marked")).as("a cgroup made again under the same name starts unmarked").isEmpty();
+        d.remove("marked");
+    }
+
+    @Test
     void terminateReachesEveryProcessAndWhatIgnoresItOutlivesTheWaitUntilTheKill() throws Exception {
         CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
         d.create("stop", Limits.NONE);

@@ -5,6 +5,7 @@ import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
 import io.boxd.driver.DriverException;
 import io.boxd.driver.HostInfo;
+import io.boxd.driver.NoSuchCgroupException;
 import io.boxd.driver.Placement;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +37,7 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     private final Path root;
     private final Map<String, Limits> boxes = new ConcurrentHashMap<>();
     private final Set<String> populated = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> marks = new ConcurrentHashMap<>();
     private final Set<String> failCreate = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pids = new AtomicInteger(40_000);
 
@@ -76,6 +79,7 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     /** Makes a box's cgroup disappear behind boxd's back. */
     public void vanish(String id) {
         boxes.remove(id);
+        marks.remove(id);
         populated.remove(id);
         rmdir(id);
     }
@@ -157,6 +161,19 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     @Override
     public boolean exists(String boxId) {
         return boxes.containsKey(boxId);
+    }
+
+    @Override
+    public void mark(String boxId, String owner) {
+        if (!boxes.containsKey(boxId)) {
+            throw new NoSuchCgroupException("no fake cgroup " + boxId);
+        }
+        marks.put(boxId, owner);
+    }
+
+    @Override
+    public Optional<String> markOf(String boxId) {
+        return Optional.ofNullable(marks.get(boxId));
     }
 
     @Override

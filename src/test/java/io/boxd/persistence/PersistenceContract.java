@@ -10,6 +10,7 @@ import io.boxd.box.BoxProblems;
 import io.boxd.box.BoxService;
 import io.boxd.box.BoxState;
 import io.boxd.box.NewBox;
+import io.boxd.box.OwnerMark;
 import io.boxd.driver.DriverException;
 import io.boxd.limits.CpuMax;
 import io.boxd.limits.LimitValue;
@@ -141,6 +142,15 @@ abstract class PersistenceContract {
         assertThat(applied).as("every migration applied, in order").containsExactlyElementsOf(files);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = FALSE").query(Long.class).single())
                 .isZero();
+    }
+
+    @Test
+    void theDatabaseHasOneIdAndEveryBoxItMakesIsMarkedWithIt() {
+        List<String> ids = jdbc.sql("SELECT id FROM boxd_owner").query(String.class).list();
+        assertThat(ids).hasSize(1);
+        assertThat(ctx.getBean(OwnerMark.class).id()).isEqualTo(ids.get(0));
+        Box made = create(new NewBox(id("m"), null, null, null));
+        assertThat(driver.markOf(made.id())).contains(ids.get(0));
     }
 
     // ---- create, read, update --------------------------------------------------------------------

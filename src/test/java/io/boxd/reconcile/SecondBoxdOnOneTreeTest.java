@@ -10,22 +10,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two real boxd JVMs on one cgroup base, with their own data dirs: what an operator gets by
  * running README's command in a second checkout while boxd runs. Before, the second one's startup
  * reconcile took the first one's boxes for orphans and reaped them (found by hand: a running
- * sleep was killed and its cgroup removed, and the first boxd said EXITED).
+ * sleep was killed and its cgroup removed, and the first boxd said EXITED); and the same once the
+ * first had stopped.
  */
 class SecondBoxdOnOneTreeTest {
 
     @Test
-    void aSecondBoxdOnTheSameTreeRefusesToStartAndReapsNothing() throws Exception {
+    void aSecondBoxdOnTheSameTreeRefusesToStartAndLaterLeavesTheFirstsBoxesAlone() throws Exception {
         String base = "boxd-second-" + UUID.randomUUID().toString().substring(0, 8);
         Path baseDir = Kernel.mount().resolve(base);
         Path tmp = Files.createTempDirectory("boxd-second-");
         BoxdJvm first = new BoxdJvm(tmp.resolve("first"), base, tmp.resolve("first.log"), List.of());
         BoxdJvm second = new BoxdJvm(tmp.resolve("second"), base, tmp.resolve("second.log"), List.of());
+        BoxdJvm takeOver = null;
         try {
             first.start();
             Http api = first.rest();
@@ -44,12 +47,38 @@ class SecondBoxdOnOneTreeTest {
             assertThat(Kernel.procs(baseDir.resolve("kept"))).as("the first boxd's box is untouched").containsExactly(pid);
             assertThat(api.get("/v1/boxes/kept").json().path("state").asString()).isEqualTo("RUNNING");
 
-            // Once the first boxd has stopped, the tree is free, and its boxes are orphans to the next.
+            // Once the first boxd has stopped, the tree is free; but its boxes carry its database's
+            // mark, so to the second (another data dir: a mistyped one did this by hand) they are
+            // foreign, not orphans: listed, and left alone.
             assertThat(first.stop()).isIn(0, 143);
             second.start();
-            assertThat(second.rest().get("/v1/reconcile/last").json().path("orphansReaped").asInt()).isEqualTo(1);
+            JsonNode report = second.rest().get("/v1/reconcile/last").json();
+            assertThat(report.path("orphansReaped").asInt()).as("%s", report).isZero();
+            assertThat(report.path("orphansForeign").asInt()).as("%s", report).isEqualTo(1);
+            String firstsId = report.path("orphans").path(0).path("owner").asString();
+            assertThat(report.path("orphans").path(0).path("action").asString()).isEqualTo("foreign");
+            assertThat(Kernel.procs(baseDir.resolve("kept"))).as("the first boxd's box is untouched").containsExactly(pid);
+            assertThat(second.stop()).isIn(0, 143);
+
+            // The first boxd, back on its own data dir, finds its box as it left it.
+            first.start();
+            assertThat(first.rest().get("/v1/boxes/kept").json().path("state").asString()).isEqualTo("RUNNING");
+            assertThat(first.rest().get("/v1/reconcile/last").json().path("orphansForeign").asInt()).isZero();
+            assertThat(Kernel.alive(sleeper)).isTrue();
+            assertThat(first.stop()).isIn(0, 143);
+
+            // Taken over by name, the first one's boxes are the second one's orphans, and reaped.
+            takeOver = new BoxdJvm(tmp.resolve("second"), base, tmp.resolve("take-over.log"),
+                    List.of("--boxd.reconcile.take-over=" + firstsId));
+            takeOver.start();
+            JsonNode taken = takeOver.rest().get("/v1/reconcile/last").json();
+            assertThat(taken.path("orphansReaped").asInt()).as("%s", taken).isEqualTo(1);
+            assertThat(taken.path("orphansForeign").asInt()).isZero();
             assertThat(Kernel.alive(sleeper)).isFalse();
         } finally {
+            if (takeOver != null) {
+                takeOver.close();
+            }
             second.close();
             first.close();
             Kernel.killAndRemove(baseDir);

@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.boxd.cgroup.LimitPlan;
 import io.boxd.limits.Limits;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -32,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the real kernel and straight into boxd's H2 file: orphan cgroups (one with two sleeping
  * processes, one empty, one whose name is not a valid box id) and records in every awkward state
  * (CREATING with and without its cgroup, REMOVING with a live process and with its cgroup already
- * gone, RUNNING with nothing alive, STOPPED with a process, a live record whose cgroup is gone).
+ * gone, RUNNING with nothing alive, STOPPED with a process, a live record whose cgroup is gone),
+ * plus a cgroup marked by another boxd database and one marked by a database named in
+ * {@code boxd.reconcile.take-over}.
  * Then boxd starts as a separate JVM with {@code boxd.reconcile.orphans} = reap, adopt or report,
  * and once readiness is UP every item must have been handled as the policy says.
  */
@@ -49,7 +54,10 @@ class StartupReconcileOrphansTest {
         Path baseDir = Kernel.mount().resolve(base);
         Path tmp = Files.createTempDirectory("boxd-orphans-" + policy + "-");
         Path data = tmp.resolve("data");
-        BoxdJvm jvm = new BoxdJvm(data, base, tmp.resolve("boxd.log"), List.of("--boxd.reconcile.orphans=" + policy));
+        String otherOwner = UUID.randomUUID().toString();
+        String takenOver = UUID.randomUUID().toString();
+        BoxdJvm jvm = new BoxdJvm(data, base, tmp.resolve("boxd.log"),
+                List.of("--boxd.reconcile.orphans=" + policy, "--boxd.reconcile.take-over=" + takenOver));
         try {
             // ---- plant, while boxd is down --------------------------------------------------
             Files.createDirectories(baseDir);
@@ -63,6 +71,9 @@ class StartupReconcileOrphansTest {
             long stoppedPid = sleep(mk(baseDir, "stopped-busy"));
             // A cgroup under the id of a REMOVED record: an orphan that cannot be adopted under its id.
             long removedPid = sleep(mk(baseDir, "removed-old"));
+            // A box of another database's boxd (another data dir), and one of a database taken over.
+            long foreignPid = sleep(markAs(mk(baseDir, "foreign-busy"), otherOwner));
+            long takenPid = sleep(markAs(mk(baseDir, "taken-over"), takenOver));
 
             String url = "jdbc:h2:file:" + data.resolve("boxd") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
             Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
@@ -112,6 +123,10 @@ class StartupReconcileOrphansTest {
             assertThat(rest.get("/v1/boxes/stopped-busy").json().path("state").asString())
                     .as("a STOPPED record with a live process follows the kernel").isEqualTo("RUNNING");
             assertThat(types(rest, "stopped-busy")).containsSubsequence("created", "running");
+            assertThat(rest.events("stopped-busy").stream().filter(e -> e.path("type").asString().equals("running"))
+                    .map(e -> e.path("detail").asString()).toList())
+                    .as("the running event names what it found").singleElement().asString()
+                    .startsWith("processes found in the box: 1 (pid " + stoppedPid + " ");
             assertThat(rest.get("/v1/boxes/removed-old").json().path("state").asString()).isEqualTo("REMOVED");
             assertThat(types(rest, "removed-old")).containsExactly("created");
 
@@ -120,16 +135,35 @@ class StartupReconcileOrphansTest {
             report.path("orphans").forEach(o -> orphans.put(o.path("path").asString(), o));
             String busyPath = baseDir.resolve("orphan-busy").toString();
             String removedPath = baseDir.resolve("removed-old").toString();
+            String foreignPath = baseDir.resolve("foreign-busy").toString();
+            String takenPath = baseDir.resolve("taken-over").toString();
             assertThat(orphans).as("orphans listed in %s", report).containsOnlyKeys(busyPath,
-                    baseDir.resolve("orphan-empty").toString(), baseDir.resolve("orphan.dotted").toString(), removedPath);
+                    baseDir.resolve("orphan-empty").toString(), baseDir.resolve("orphan.dotted").toString(), removedPath,
+                    foreignPath, takenPath);
+            // Another database's box: whatever the policy, listed and left alone.
+            assertThat(report.path("orphansForeign").asInt()).as("orphansForeign in %s", report).isEqualTo(1);
+            assertThat(orphans.get(foreignPath).path("action").asString()).isEqualTo("foreign");
+            assertThat(orphans.get(foreignPath).path("owner").asString()).isEqualTo(otherOwner);
+            assertThat(pids(orphans.get(foreignPath))).containsExactly(foreignPid);
+            assertThat(alive(foreignPid)).as("another database's box keeps its process").isTrue();
+            assertThat(rest.get("/v1/boxes/foreign-busy").status()).isEqualTo(404);
+            assertThat(orphans.get(takenPath).path("owner").asString()).isEqualTo(takenOver);
+            assertThat(Files.readString(tmp.resolve("boxd.log")))
+                    .contains("left alone 1 cgroup under " + baseDir + " marked by another boxd database (" + otherOwner + ")");
+            // Boxes of this database made before boxd marked them are marked at startup.
+            String ours = mark(baseDir.resolve("running-busy")).orElseThrow();
+            assertThat(mark(baseDir.resolve("stopped-busy"))).contains(ours);
+            assertThat(ours).isNotIn(otherOwner, takenOver);
             assertThat(pids(orphans.get(removedPath))).containsExactly(removedPid);
             assertThat(pids(orphans.get(busyPath))).as("the orphan's pids are on record").containsExactlyInAnyOrderElementsOf(busyPids);
             assertThat(pids(orphans.get(baseDir.resolve("orphan.dotted").toString()))).containsExactly(dottedPid);
             assertThat(pids(orphans.get(baseDir.resolve("orphan-empty").toString()))).isEmpty();
             switch (policy) {
                 case "reap" -> {
-                    assertCounts(report, 4, 0, 0);
-                    orphans.values().forEach(o -> assertThat(o.path("action").asString()).isEqualTo("reaped"));
+                    assertCounts(report, 5, 0, 0);
+                    orphans.values().stream().filter(o -> o != orphans.get(foreignPath))
+                            .forEach(o -> assertThat(o.path("action").asString()).isEqualTo("reaped"));
+                    assertThat(deadWithin(takenPid)).as("an orphan of a database taken over is reaped").isTrue();
                     assertThat(deadWithin(removedPid)).isTrue();
                     for (long pid : busyPids) {
                         assertThat(deadWithin(pid)).as("reaped orphan's pid %d", pid).isTrue();
@@ -141,7 +175,10 @@ class StartupReconcileOrphansTest {
                     assertThat(rest.get("/v1/boxes/orphan-busy").status()).isEqualTo(404);
                 }
                 case "adopt" -> {
-                    assertCounts(report, 0, 2, 2);
+                    assertCounts(report, 0, 3, 2);
+                    assertThat(orphans.get(takenPath).path("action").asString()).isEqualTo("adopted");
+                    assertThat(mark(baseDir.resolve("taken-over"))).as("an adopted orphan is marked as this database's").contains(ours);
+                    assertThat(alive(takenPid)).isTrue();
                     assertThat(orphans.get(removedPath).path("action").asString())
                             .as("an id a REMOVED record holds cannot be adopted: reported").isEqualTo("reported");
                     assertThat(alive(removedPid)).isTrue();
@@ -168,8 +205,10 @@ class StartupReconcileOrphansTest {
                     assertThat(ms).as("adopted box seen EXITED (ms after kill, t0=%d)", t0).isLessThanOrEqualTo(1000);
                 }
                 default -> {
-                    assertCounts(report, 0, 0, 4);
-                    orphans.values().forEach(o -> assertThat(o.path("action").asString()).isEqualTo("reported"));
+                    assertCounts(report, 0, 0, 5);
+                    orphans.values().stream().filter(o -> o != orphans.get(foreignPath))
+                            .forEach(o -> assertThat(o.path("action").asString()).isEqualTo("reported"));
+                    assertThat(alive(takenPid)).isTrue();
                     for (long pid : busyPids) {
                         assertThat(alive(pid)).as("reported orphan's pid %d is left alone", pid).isTrue();
                     }
@@ -188,6 +227,8 @@ class StartupReconcileOrphansTest {
             }
             assertThat(r.json().path("lost").asInt()).isZero();
             assertThat(r.json().path("repaired").asInt()).isZero();
+            assertThat(r.json().path("orphansForeign").asInt()).isEqualTo(1);
+            assertThat(alive(foreignPid)).isTrue();
             switch (policy) {
                 case "reap" -> {
                     assertCounts(r.json(), 1, 0, 0);
@@ -199,13 +240,21 @@ class StartupReconcileOrphansTest {
                     assertThat(rest.get("/v1/boxes/late-orphan").json().path("state").asString()).isEqualTo("RUNNING");
                 }
                 default -> {
-                    assertCounts(r.json(), 0, 0, 5);
+                    assertCounts(r.json(), 0, 0, 6);
                     assertThat(alive(latePid)).isTrue();
                 }
             }
             assertThat(rest.get("/v1/reconcile/last").json().path("trigger").asString()).isEqualTo("api");
             System.out.printf("[orphans=%s] POST /v1/reconcile -> %s%n", policy, r.body());
+            // A box made through the API carries this database's mark from the start.
+            assertThat(rest.post("/v1/boxes", "{\"id\":\"api-made\",\"limits\":{\"pidsMax\":\"max\"}}").status()).isEqualTo(201);
+            assertThat(mark(baseDir.resolve("api-made"))).contains(ours);
             jvm.stop();
+            try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("boxd"), "sa", "");
+                 var rs = c.createStatement().executeQuery("SELECT id FROM boxd_owner")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("the mark is the database's id").isEqualTo(ours);
+            }
         } finally {
             jvm.close();
             for (Process p : planted) {
@@ -224,6 +273,23 @@ class StartupReconcileOrphansTest {
 
     private static Path mk(Path baseDir, String name) throws IOException {
         return Files.createDirectory(baseDir.resolve(name));
+    }
+
+    private static Path markAs(Path cgroup, String owner) throws IOException {
+        Files.getFileAttributeView(cgroup, UserDefinedFileAttributeView.class)
+                .write("boxd.owner", ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)));
+        return cgroup;
+    }
+
+    /** The owner mark (user.boxd.owner) of a cgroup, read straight from the kernel. */
+    private static java.util.Optional<String> mark(Path cgroup) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(cgroup, UserDefinedFileAttributeView.class);
+        if (!view.list().contains("boxd.owner")) {
+            return java.util.Optional.empty();
+        }
+        ByteBuffer buf = ByteBuffer.allocate(view.size("boxd.owner"));
+        view.read("boxd.owner", buf);
+        return java.util.Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
     }
 
     private long sleep(Path cgroup) throws IOException {
