@@ -38,8 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 class BoxController {
 
     // A schema given with @Parameter replaces the one springdoc derives, default included.
-    private static final String FIRST_PAGE = "0";
-    private static final String PAGE_SIZE = "50";
+    private static final int FIRST_PAGE = 0;
+    private static final int PAGE_SIZE = 50;
 
     private final BoxService boxes;
 
@@ -71,16 +71,18 @@ class BoxController {
     @Operation(summary = "List boxes, filtered by state and labels (label=key=value, repeatable)")
     BoxPage list(@RequestParam(required = false) String state,
                  @RequestParam(required = false) List<String> label,
-                 @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "0", defaultValue = FIRST_PAGE))
-                 @RequestParam(defaultValue = FIRST_PAGE) int page,
+                 @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "0", defaultValue = "" + FIRST_PAGE))
+                 @RequestParam(required = false) String page,
                  @Parameter(schema = @Schema(type = "integer", format = "int32", minimum = "1",
-                         maximum = "" + BoxService.MAX_PAGE_SIZE, defaultValue = PAGE_SIZE))
-                 @RequestParam(defaultValue = PAGE_SIZE) int size,
+                         maximum = "" + BoxService.MAX_PAGE_SIZE, defaultValue = "" + PAGE_SIZE))
+                 @RequestParam(required = false) String size,
                  HttpServletRequest request) {
-        // The bound list only documents the parameter: a lone value is split on commas when it
-        // is bound, and label values may hold commas, so the raw values are used.
+        // The bound parameters only document them: the raw values are read (QueryParams). A lone
+        // label value is split on commas when it is bound, and label values may hold commas.
         String[] raw = request.getParameterValues("label");
-        return boxes.list(state, raw == null ? null : Arrays.asList(raw), page, size);
+        return boxes.list(QueryParams.once("state", request.getParameterValues("state")), raw == null ? null : Arrays.asList(raw),
+                QueryParams.decimal("page", request.getParameterValues("page"), FIRST_PAGE),
+                QueryParams.decimal("size", request.getParameterValues("size"), PAGE_SIZE));
     }
 
     @GetMapping("/{id}")
@@ -98,8 +100,10 @@ class BoxController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Remove a box's cgroup (409 if processes live, unless force=true); the record and history stay")
-    void delete(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force) {
-        boxes.delete(id, force);
+    void delete(@PathVariable String id,
+                @Parameter(schema = @Schema(type = "boolean", defaultValue = "false")) @RequestParam(required = false) String force,
+                HttpServletRequest request) {
+        boxes.delete(id, QueryParams.bool("force", request.getParameterValues("force"), false));
     }
 
     @PostMapping(path = "/{id}/processes", consumes = "application/json")

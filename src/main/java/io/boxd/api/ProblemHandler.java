@@ -292,6 +292,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (range != null) {
             return "is out of range: must be an integer of at least " + range[0] + " and at most " + range[1];
         }
+        if (e instanceof MismatchedInputException m && m.getOriginalMessage() != null
+                && m.getOriginalMessage().startsWith("Trailing token")) {
+            // FAIL_ON_TRAILING_TOKENS: a whole value was read, and another one follows it.
+            return "must be one JSON value; " + (m.getCurrentToken() == null ? "more" : token(m.getCurrentToken()))
+                    + " follows it";
+        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return "must be " + describe(m.getTargetType())
                     + (m.getCurrentToken() == null ? "" : ", was " + token(m.getCurrentToken()));

@@ -168,6 +168,14 @@ class ApiProblemsTest extends RealServerTest {
     }
 
     @Test
+    void aSecondJsonValueAfterTheBodyIsRefusedSayingSo() {
+        Reply r = http.post("/v1/boxes", "{\"id\":\"t1\"," + NO_PIDS + "} {\"id\":\"t2\"}");
+        assertThat(r.status()).as("%s", r).isEqualTo(400);
+        assertThat(r.json().path("errors").path(0).path("message").asString()).as("%s", r)
+                .isEqualTo("must be one JSON value; an object follows it");
+    }
+
+    @Test
     void unknownFieldIs400NamingIt() {
         http.post("/v1/boxes", "{\"id\":\"u\",\"bogus\":1}").badField("invalid-request", "bogus");
         http.post("/v1/boxes", "{\"id\":\"u\",\"limits\":{\"memoryMax\":1}}").badField("invalid-request", "limits.memoryMax");
@@ -349,6 +357,12 @@ class ApiProblemsTest extends RealServerTest {
             "size=0           | size",
             "size=501         | size",
             "size=1.5         | size",
+            "page=0x1         | page",
+            "page=+1          | page",
+            "page=010%20      | page",
+            "size=5&size=10   | size",
+            "page=0&page=1    | page",
+            "state=CREATED&state=RUNNING | state",
     })
     void badListFilterIs400NamingIt(String query, String field) {
         http.get("/v1/boxes?" + query.trim()).badField("invalid-request", field.trim());
