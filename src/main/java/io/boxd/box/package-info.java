@@ -5,7 +5,8 @@
  * cap on each box's log ({@link io.boxd.box.LogCap}), the meters for operators
  * ({@link io.boxd.box.BoxMetrics}), the database id that marks each box's cgroup
  * ({@link io.boxd.box.OwnerMark}), and how database failures are told apart from bugs
- * ({@link io.boxd.box.DatabaseFailures}). The kernel side is behind
+ * ({@link io.boxd.box.DatabaseFailures}) and said at a failed start
+ * ({@link io.boxd.box.DatabaseFailureAnalyzer}). The kernel side is behind
  * {@link io.boxd.driver.BoxDriver}; nothing here touches cgroupfs.
  */
 package io.boxd.box;

@@ -86,4 +86,31 @@ class SecondBoxdOnOneTreeTest {
         }
         assertThat(baseDir).doesNotExist();
     }
+
+    /** README command 1 run twice in one checkout: the second meets the first's H2 file before its tree. */
+    @Test
+    void aSecondBoxdOnTheSameDataDirSaysSoInOneMessage() throws Exception {
+        String base = "boxd-second-" + UUID.randomUUID().toString().substring(0, 8);
+        Path tmp = Files.createTempDirectory("boxd-second-data-");
+        BoxdJvm first = new BoxdJvm(tmp.resolve("data"), base, tmp.resolve("first.log"), List.of());
+        BoxdJvm second = new BoxdJvm(tmp.resolve("data"), base, tmp.resolve("second.log"), List.of());
+        try {
+            first.start();
+            assertThatThrownBy(second::start).hasMessageContaining("before it was ready");
+            String log = Files.readString(tmp.resolve("second.log"));
+            assertThat(log).contains("APPLICATION FAILED TO START");
+            // H2 logs its own trace above; what boxd says last is the reason and the remedy, no trace.
+            String last = log.substring(log.lastIndexOf("APPLICATION FAILED TO START"));
+            assertThat(last).contains("boxd could not open its database (jdbc:h2:file:" + tmp.resolve("data").resolve("boxd")
+                            + "): The file is locked: " + tmp.resolve("data"))
+                    .contains("Another process has the H2 file open: most likely another boxd on the same boxd.data-dir")
+                    .as("no stack trace").doesNotContain("\tat ");
+            assertThat(first.rest().get("/v1/host").status()).as("the first boxd serves on").isEqualTo(200);
+        } finally {
+            second.close();
+            first.close();
+            Kernel.killAndRemove(Kernel.mount().resolve(base));
+            Kernel.deleteTree(tmp);
+        }
+    }
 }
