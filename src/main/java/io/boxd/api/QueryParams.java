@@ -45,16 +45,21 @@ final class QueryParams {
         throw new Invalid(name, "must be an integer, was '" + text + "'");
     }
 
-    /** {@code true} or {@code false}, or {@code absent} when not given or empty. */
+    /**
+     * {@code true} or {@code false} in any case (Python's requests sends {@code True}), or
+     * {@code absent} when not given or empty.
+     */
     static boolean bool(String name, String[] values, boolean absent) {
         String text = once(name, values);
         if (text == null || text.isEmpty()) {
             return absent;
         }
-        return switch (text) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new Invalid(name, "must be a boolean (true or false), was '" + text + "'");
-        };
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new Invalid(name, "must be a boolean (true or false), was '" + text + "'");
     }
 }

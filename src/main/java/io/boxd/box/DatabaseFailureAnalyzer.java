@@ -25,6 +25,11 @@ class DatabaseFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable root, SQLException cause) {
+        int code = cause.getErrorCode();
+        if (!DatabaseFailures.unavailable(cause) && code != H2_DATABASE_ALREADY_OPEN && code != H2_FILE_CORRUPTED
+                && code != H2_DATABASE_IS_READ_ONLY) {
+            return null;   // the database answered and refused something (a migration, say): Spring's report says what
+        }
         String url = url();
         return new FailureAnalysis("boxd could not open its database" + (url == null ? "" : " (" + url + ")") + ": "
                 + DatabaseFailures.reason(cause), action(cause.getErrorCode()), cause);
@@ -50,9 +55,9 @@ class DatabaseFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
                     + "boxd.data-dir. Stop it, or give this boxd a data dir of its own.";
             case H2_DATABASE_IS_READ_ONLY -> "boxd must write its records: make boxd.data-dir and the H2 file in it "
                     + "writable, or point boxd.data-dir elsewhere.";
-            case H2_FILE_CORRUPTED -> "The H2 file in boxd.data-dir cannot be read: restore it from a backup, or move "
-                    + "it aside to start with no records (the next start then finds every box as another "
-                    + "database's, see README \"Boxes of another database\").";
+            case H2_FILE_CORRUPTED -> "The H2 file in boxd.data-dir cannot be read: restore it from a backup. Before "
+                    + "you start on a new file instead, read README \"Boxes of another database\": start that once "
+                    + "with boxd.reconcile.orphans=report, so that no box of the old records is reaped.";
             default -> "Check that boxd.data-dir is writable (H2), or that spring.datasource.url, its user and password "
                     + "reach a running server (PostgreSQL).";
         };

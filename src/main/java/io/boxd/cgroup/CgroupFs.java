@@ -1,6 +1,7 @@
 package io.boxd.cgroup;
 
 import io.boxd.driver.DriverException;
+import io.boxd.driver.NoSuchCgroupException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -193,6 +194,14 @@ public final class CgroupFs {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
+            // Removed between the list and the read (ENODATA): no mark now.
+            try {
+                if (!view.list().contains(name)) {
+                    return Optional.empty();
+                }
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw new DriverException("read xattr user." + name + " of " + p + ": " + reason(e), e);
         }
     }
@@ -203,6 +212,8 @@ public final class CgroupFs {
         try {
             Files.getFileAttributeView(p, UserDefinedFileAttributeView.class)
                     .write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchFileException e) {
+            throw new NoSuchCgroupException("cgroup " + p + " does not exist");
         } catch (IOException e) {
             throw new DriverException("set xattr user." + name + " of " + p + " to \"" + value + "\": " + reason(e), e);
         }

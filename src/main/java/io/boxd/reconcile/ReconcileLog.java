@@ -3,13 +3,16 @@ package io.boxd.reconcile;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Every pass is kept in {@code reconcile_run}, so reaped orphans (paths and pids) stay on record. */
 @Component
 class ReconcileLog {
 
-    private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
+    /** A report an older boxd wrote lacks the newer counters: those read as 0. */
+    private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules()
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     private final JdbcClient jdbc;
 

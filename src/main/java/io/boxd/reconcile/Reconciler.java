@@ -8,6 +8,7 @@ import io.boxd.box.ExitWatcher;
 import io.boxd.box.OwnerMark;
 import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
+import io.boxd.driver.DriverException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -171,7 +172,15 @@ public class Reconciler {
             Map<String, List<Integer>> signalled = new ConcurrentHashMap<>();
             for (String id : orphanIds) {
                 work.add(pool.submit(() -> {
-                    Optional<String> mark = driver.markOf(id);
+                    Optional<String> mark;
+                    try {
+                        mark = driver.markOf(id);
+                    } catch (DriverException e) {
+                        // Whose box it is cannot be told: never reaped or adopted on a guess.
+                        log.warn("reconcile: cannot read the owner mark of orphan {}, so it is only reported: {}", id, e.getMessage());
+                        reportOnly(id, orphans, reported);
+                        return;
+                    }
                     mark.ifPresent(m -> marks.put(id, m));
                     if (mark.isPresent() && !mark.get().equals(owner.id()) && !props.takeOver().contains(mark.get())) {
                         foreign(id, mark.get(), orphans, foreign);
@@ -208,6 +217,15 @@ public class Reconciler {
                 log.warn("reconcile step failed: {}", e.getMessage());
             }
         }
+    }
+
+    private void reportOnly(String id, List<ReconcileReport.Orphan> orphans, AtomicInteger reported) {
+        if (!driver.exists(id)) {
+            return;
+        }
+        reported.incrementAndGet();
+        orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), driver.processes(id).stream().map(BoxProcess::pid).toList(),
+                "reported", null));
     }
 
     /** Lists a cgroup of another database's boxd, and touches nothing in it. */

@@ -406,7 +406,6 @@ public class SystemdDriver implements BoxDriver {
 
     // ---- lookups -----------------------------------------------------------------------
 
-    /** The box's cgroup, relative to the mount, if its slice is loaded and its cgroup exists. */
     @Override
     public void mark(String boxId, String owner) {
         fs.setXattr(requireBox(boxId), CgroupfsDriver.OWNER_XATTR, owner);
@@ -417,6 +416,7 @@ public class SystemdDriver implements BoxDriver {
         return relIfExists(boxId).flatMap(rel -> fs.xattr(rel, CgroupfsDriver.OWNER_XATTR));
     }
 
+    /** The box's cgroup, relative to the mount, if its slice is loaded and its cgroup exists. */
     private Optional<String> relIfExists(String boxId) {
         String cached = cgroups.get(boxId);
         if (cached != null && fs.exists(cached)) {

@@ -34,14 +34,14 @@ class QueryParamsTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"true, true", "false, false", "'', false"})
+    @CsvSource({"true, true", "false, false", "True, true", "FALSE, false", "'', false"})
     void booleansAreTrueOrFalse(String text, boolean value) {
         assertThat(QueryParams.bool("force", new String[] {text}, false)).isEqualTo(value);
         assertThat(QueryParams.bool("force", null, true)).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"yes", "1", "on", "TRUE", "True"})
+    @ValueSource(strings = {"yes", "1", "on", "0", "t", " true"})
     void anyOtherBooleanIsRefused(String text) {
         assertThatThrownBy(() -> QueryParams.bool("force", new String[] {text}, false)).isInstanceOf(Invalid.class);
     }
