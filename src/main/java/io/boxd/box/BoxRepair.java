@@ -140,6 +140,27 @@ public class BoxRepair {
         return Outcome.NONE;
     }
 
+    /**
+     * A record whose cgroup now carries another database's mark {@code other}: this record's own
+     * box is gone, and another boxd made a box under the same id since (after a reboot, say). The
+     * record becomes LOST and the cgroup, the other boxd's box, is not touched; repairing it as
+     * this record's box would roll back, finish a delete of, or adopt the other one's box.
+     */
+    public Outcome lostToAnother(String id, String other) {
+        Outcome[] out = {Outcome.NONE};
+        boolean ran = locks.tryWith(id, () -> {
+            BoxRecord rec = boxes.findById(id).orElse(null);
+            if (rec == null || rec.state == BoxState.REMOVED || rec.state == BoxState.LOST
+                    || !driver.markOf(id).filter(other::equals).isPresent()) {
+                return;
+            }
+            service.markLost(rec, "cgroup " + rec.cgroupPath + " now holds a box of another boxd database (" + other
+                    + "): this record's box is gone; the record is kept, the cgroup is left alone");
+            out[0] = Outcome.LOST;
+        });
+        return ran ? out[0] : Outcome.BUSY;
+    }
+
     /** Creates a record for an orphan cgroup, with the limits the kernel enforces as its limits. */
     public Outcome adoptOrphan(String id, String detail) {
         Outcome[] out = {Outcome.BUSY};

@@ -474,9 +474,13 @@ public class BoxService {
      * on cgroupfs it outlives the directory. Caller holds the box's lock.
      */
     void markLost(BoxRecord rec) {
+        markLost(rec, "cgroup " + rec.cgroupPath + " is gone; the record is kept");
+    }
+
+    void markLost(BoxRecord rec, String detail) {
         watcher.unwatch(rec.id);
         rec.state(BoxState.LOST);
-        saveWith(rec, BoxEvent.of(rec.id, "lost", "cgroup " + rec.cgroupPath + " is gone; the record is kept"));
+        saveWith(rec, BoxEvent.of(rec.id, "lost", detail));
     }
 
     private static BoxRecord requireLive(BoxRecord rec) {

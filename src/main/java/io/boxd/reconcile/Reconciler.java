@@ -102,6 +102,21 @@ public class Reconciler {
         }
     }
 
+    /** A mark of another database that is not taken over. */
+    private boolean foreign(String mark) {
+        return !mark.equals(owner.id()) && !props.takeOver().contains(mark);
+    }
+
+    /** The mark of a claimed box; none when it cannot be read (the record's claim then stands). */
+    private Optional<String> markOrNone(String id) {
+        try {
+            return driver.markOf(id);
+        } catch (DriverException e) {
+            log.debug("cannot read the owner mark of box {}: {}", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private void warnForeign(ReconcileReport r) {
         Set<String> others = new TreeSet<>();
         r.orphans().stream().filter(o -> "foreign".equals(o.action())).forEach(o -> others.add(o.owner()));
@@ -156,14 +171,18 @@ public class Reconciler {
             for (Map.Entry<String, BoxState> claim : claims.entrySet()) {
                 String id = claim.getKey();
                 work.add(pool.submit(() -> {
-                    Outcome o = full ? repair.repair(id) : repair.repair(id, claim.getValue());
+                    // Full passes look at the mark first: another database's box under this id
+                    // (made after this record's box was gone) must not be repaired as this one's.
+                    Optional<String> mark = full ? markOrNone(id) : Optional.empty();
+                    Outcome o = mark.filter(this::foreign).isPresent() ? repair.lostToAnother(id, mark.get())
+                            : full ? repair.repair(id) : repair.repair(id, claim.getValue());
                     switch (o) {
                         case LOST -> lost.incrementAndGet();
                         case BUSY -> busy.incrementAndGet();
                         case NONE, ADOPTED -> { }
                         default -> repaired.incrementAndGet();
                     }
-                    if (startup && o != Outcome.LOST) {
+                    if (startup && o != Outcome.LOST && mark.isEmpty()) {
                         owner.markIfUnmarked(id);   // boxes made before boxd marked them
                     }
                 }));
@@ -182,7 +201,7 @@ public class Reconciler {
                         return;
                     }
                     mark.ifPresent(m -> marks.put(id, m));
-                    if (mark.isPresent() && !mark.get().equals(owner.id()) && !props.takeOver().contains(mark.get())) {
+                    if (mark.filter(this::foreign).isPresent()) {
                         foreign(id, mark.get(), orphans, foreign);
                     } else if (reap) {
                         signalOrphan(id, signalled, busy);

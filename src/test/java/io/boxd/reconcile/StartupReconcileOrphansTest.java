@@ -74,6 +74,9 @@ class StartupReconcileOrphansTest {
             // A box of another database's boxd (another data dir), and one of a database taken over.
             long foreignPid = sleep(markAs(mk(baseDir, "foreign-busy"), otherOwner));
             long takenPid = sleep(markAs(mk(baseDir, "taken-over"), takenOver));
+            // A RUNNING record whose cgroup now holds another database's box under the same id
+            // (this record's box went with a reboot, and the other boxd made one since).
+            long reusedPid = sleep(markAs(mk(baseDir, "reused-id"), otherOwner));
 
             String url = "jdbc:h2:file:" + data.resolve("boxd") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
             Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
@@ -81,7 +84,8 @@ class StartupReconcileOrphansTest {
                 for (String[] row : new String[][] {
                         {"creating-dir", "CREATING"}, {"creating-nodir", "CREATING"}, {"removing-busy", "REMOVING"},
                         {"removing-gone", "REMOVING"}, {"running-empty", "RUNNING"}, {"running-busy", "RUNNING"},
-                        {"stopped-busy", "STOPPED"}, {"created-gone", "CREATED"}, {"removed-old", "REMOVED"}}) {
+                        {"stopped-busy", "STOPPED"}, {"created-gone", "CREATED"}, {"removed-old", "REMOVED"},
+                        {"reused-id", "RUNNING"}}) {
                     insert(c, baseDir, row[0], row[1]);
                 }
             }
@@ -94,10 +98,17 @@ class StartupReconcileOrphansTest {
             assertThat(report.path("trigger").asString()).isEqualTo("startup");
 
             // Records: the same whatever the orphan policy.
-            assertThat(report.path("lost").asInt()).as("lost in %s", report).isEqualTo(1);
+            assertThat(report.path("lost").asInt()).as("lost in %s", report).isEqualTo(2);
             assertThat(report.path("repaired").asInt()).as("repaired in %s", report).isEqualTo(6);
             assertThat(report.path("busy").asInt()).as("busy in %s", report).isZero();
 
+            assertThat(rest.get("/v1/boxes/reused-id").json().path("state").asString())
+                    .as("a record whose cgroup holds another database's box is LOST").isEqualTo("LOST");
+            assertThat(rest.events("reused-id").stream().filter(e -> e.path("type").asString().equals("lost"))
+                    .map(e -> e.path("detail").asString()).toList()).singleElement().asString()
+                    .contains("holds a box of another boxd database (" + otherOwner + ")");
+            assertThat(alive(reusedPid)).as("the other database's box keeps its process").isTrue();
+            assertThat(mark(baseDir.resolve("reused-id"))).as("and its mark").contains(otherOwner);
             JsonNode lost = rest.get("/v1/boxes/created-gone").json();
             assertThat(lost.path("state").asString()).as("a live record whose cgroup is gone is kept, LOST").isEqualTo("LOST");
             assertThat(types(rest, "created-gone")).containsSubsequence("created", "lost");
@@ -227,8 +238,10 @@ class StartupReconcileOrphansTest {
             }
             assertThat(r.json().path("lost").asInt()).isZero();
             assertThat(r.json().path("repaired").asInt()).isZero();
-            assertThat(r.json().path("orphansForeign").asInt()).isEqualTo(1);
+            // The LOST record claims nothing now: its cgroup is listed as the other database's.
+            assertThat(r.json().path("orphansForeign").asInt()).isEqualTo(2);
             assertThat(alive(foreignPid)).isTrue();
+            assertThat(alive(reusedPid)).isTrue();
             switch (policy) {
                 case "reap" -> {
                     assertCounts(r.json(), 1, 0, 0);
