@@ -71,27 +71,12 @@ public class OwnerMark {
         } catch (NoSuchCgroupException e) {
             log.debug("box {} has no cgroup to mark", boxId);
         } catch (DriverException e) {
-            cannot(boxId, e);
-        }
-    }
-
-    private void cannot(String boxId, DriverException e) {
-        if (warned.compareAndSet(false, true)) {
-            log.warn("cannot mark box cgroups with this database's id ({}), so reconciliation cannot tell another "
-                    + "boxd's boxes from orphans of this one: {}", id, e.getMessage());
-        } else {
-            log.debug("cannot mark box {}: {}", boxId, e.getMessage());
-        }
-    }
-
-    /** Marks a box of this database that has no mark yet (made before boxd marked boxes). */
-    public void markIfUnmarked(String boxId) {
-        try {
-            if (driver.markOf(boxId).isEmpty() && driver.exists(boxId)) {
-                mark(boxId);
+            if (warned.compareAndSet(false, true)) {
+                log.warn("cannot mark box cgroups with this database's id ({}), so reconciliation cannot tell another "
+                        + "boxd's boxes from orphans of this one: {}", id, e.getMessage());
+            } else {
+                log.debug("cannot mark box {}: {}", boxId, e.getMessage());
             }
-        } catch (DriverException e) {
-            cannot(boxId, e);
         }
     }
 }

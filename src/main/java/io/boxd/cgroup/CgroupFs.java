@@ -39,6 +39,8 @@ public final class CgroupFs {
     /** A failed read is tried this often, 0.1, 0.2, 0.4 ... ms apart (about 6 ms in all). */
     private static final int READ_ATTEMPTS = 7;
     private static final long FIRST_RETRY_MICROS = 100;
+    /** The longest xattr value {@link #xattr} reads: boxd's own are 36-byte UUIDs. */
+    static final int XATTR_MAX = 256;
 
     private final Path root;
 
@@ -177,9 +179,9 @@ public final class CgroupFs {
     }
 
     /**
-     * The value of the user xattr {@code user.<name>} of a cgroup; empty when it has none or the
-     * cgroup is gone. Listed before it is read: a missing attribute is ENODATA, which the JDK
-     * gives only as strerror text.
+     * The value of the user xattr {@code user.<name>} of a cgroup, up to {@link #XATTR_MAX} bytes;
+     * empty when it has none or the cgroup is gone. Listed before it is read: a missing attribute
+     * is ENODATA, which the JDK gives only as strerror text. A longer value is an error (ERANGE).
      */
     public Optional<String> xattr(String dir, String name) {
         Path p = resolve(dir);
@@ -188,7 +190,7 @@ public final class CgroupFs {
             if (!view.list().contains(name)) {
                 return Optional.empty();
             }
-            ByteBuffer buf = ByteBuffer.allocate(view.size(name));
+            ByteBuffer buf = ByteBuffer.allocate(XATTR_MAX);
             view.read(name, buf);
             return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {

@@ -492,7 +492,7 @@ public class CgroupfsDriver implements BoxDriver {
 
     @Override
     public void mark(String boxId, String owner) {
-        fs.setXattr(requireBox(boxId), OWNER_XATTR, owner);
+        fs.setXattr(rel(boxId), OWNER_XATTR, owner);   // ENOENT is NoSuchCgroupException there
     }
 
     @Override

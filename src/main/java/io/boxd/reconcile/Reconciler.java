@@ -107,14 +107,31 @@ public class Reconciler {
         return !mark.equals(owner.id()) && !props.takeOver().contains(mark);
     }
 
-    /** The mark of a claimed box; none when it cannot be read (the record's claim then stands). */
-    private Optional<String> markOrNone(String id) {
+    /**
+     * One box a record claims. Periodic passes only repair. Full passes read its mark first:
+     * another database's box under this id (made after this record's box was gone) must not be
+     * repaired as this one's; and at startup a box with no mark yet (made before boxd marked
+     * boxes) gets this database's. A mark that cannot be read leaves the claim as it was.
+     */
+    private Outcome claimed(String id, BoxState state, String trigger) {
+        if ("periodic".equals(trigger)) {
+            return repair.repair(id, state);
+        }
+        Optional<String> mark;
         try {
-            return driver.markOf(id);
+            mark = driver.markOf(id);
         } catch (DriverException e) {
             log.debug("cannot read the owner mark of box {}: {}", id, e.getMessage());
-            return Optional.empty();
+            return repair.repair(id);
         }
+        if (mark.filter(this::foreign).isPresent()) {
+            return repair.lostToAnother(id, mark.get());
+        }
+        Outcome o = repair.repair(id);
+        if (mark.isEmpty() && "startup".equals(trigger) && o != Outcome.LOST) {
+            owner.mark(id);   // no cgroup any more (rolled back, removed): nothing marked, said at DEBUG
+        }
+        return o;
     }
 
     private void warnForeign(ReconcileReport r) {
@@ -166,24 +183,13 @@ public class Reconciler {
         });
         try {
             List<Future<?>> work = new ArrayList<>();
-            boolean full = !"periodic".equals(trigger);
-            boolean startup = "startup".equals(trigger);
             for (Map.Entry<String, BoxState> claim : claims.entrySet()) {
-                String id = claim.getKey();
                 work.add(pool.submit(() -> {
-                    // Full passes look at the mark first: another database's box under this id
-                    // (made after this record's box was gone) must not be repaired as this one's.
-                    Optional<String> mark = full ? markOrNone(id) : Optional.empty();
-                    Outcome o = mark.filter(this::foreign).isPresent() ? repair.lostToAnother(id, mark.get())
-                            : full ? repair.repair(id) : repair.repair(id, claim.getValue());
-                    switch (o) {
+                    switch (claimed(claim.getKey(), claim.getValue(), trigger)) {
                         case LOST -> lost.incrementAndGet();
                         case BUSY -> busy.incrementAndGet();
                         case NONE, ADOPTED -> { }
                         default -> repaired.incrementAndGet();
-                    }
-                    if (startup && o != Outcome.LOST && mark.isEmpty()) {
-                        owner.markIfUnmarked(id);   // boxes made before boxd marked them
                     }
                 }));
             }
@@ -197,12 +203,12 @@ public class Reconciler {
                     } catch (DriverException e) {
                         // Whose box it is cannot be told: never reaped or adopted on a guess.
                         log.warn("reconcile: cannot read the owner mark of orphan {}, so it is only reported: {}", id, e.getMessage());
-                        reportOnly(id, orphans, reported);
+                        listed(id, "reported", null, orphans, reported);
                         return;
                     }
                     mark.ifPresent(m -> marks.put(id, m));
                     if (mark.filter(this::foreign).isPresent()) {
-                        foreign(id, mark.get(), orphans, foreign);
+                        listed(id, "foreign", mark.get(), orphans, foreign);
                     } else if (reap) {
                         signalOrphan(id, signalled, busy);
                     } else {
@@ -238,49 +244,39 @@ public class Reconciler {
         }
     }
 
-    private void reportOnly(String id, List<ReconcileReport.Orphan> orphans, AtomicInteger reported) {
+    /** Lists an orphan as it is now, touching nothing in it; not when it is gone (deleted meanwhile). */
+    private void listed(String id, String action, String mark, List<ReconcileReport.Orphan> orphans, AtomicInteger count) {
         if (!driver.exists(id)) {
             return;
         }
-        reported.incrementAndGet();
+        count.incrementAndGet();
         orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), driver.processes(id).stream().map(BoxProcess::pid).toList(),
-                "reported", null));
-    }
-
-    /** Lists a cgroup of another database's boxd, and touches nothing in it. */
-    private void foreign(String id, String other, List<ReconcileReport.Orphan> orphans, AtomicInteger foreign) {
-        if (!driver.exists(id)) {
-            return;
-        }
-        List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
-        foreign.incrementAndGet();
-        orphans.add(new ReconcileReport.Orphan(driver.cgroupPath(id), pids, "foreign", other));
+                action, mark));
     }
 
     /** Adopt or report one orphan cgroup. */
     private void orphan(String id, String mark, List<ReconcileReport.Orphan> orphans, AtomicInteger adopted,
                         AtomicInteger reported, AtomicInteger busy) {
+        if (props.orphans() != ReconcileProperties.OrphanPolicy.ADOPT || !BoxRules.ID.matcher(id).matches()) {
+            listed(id, "reported", mark, orphans, reported);
+            return;
+        }
         if (!driver.exists(id)) {
             return;   // deleted meanwhile, through the API
         }
         String path = driver.cgroupPath(id);
         List<Integer> pids = driver.processes(id).stream().map(BoxProcess::pid).toList();
-        if (props.orphans() == ReconcileProperties.OrphanPolicy.ADOPT && BoxRules.ID.matcher(id).matches()) {
-            Outcome o = repair.adoptOrphan(id, "orphan cgroup " + path + " with pids " + pids);
-            if (o == Outcome.ADOPTED) {
-                adopted.incrementAndGet();
-                orphans.add(new ReconcileReport.Orphan(path, pids, "adopted", mark));
-            } else if (o == Outcome.BUSY) {
-                busy.incrementAndGet();
-            } else if (o == Outcome.ID_TAKEN) {
-                // Ids are never reused, so it cannot be adopted; it is reported rather than lost from sight.
-                reported.incrementAndGet();
-                orphans.add(new ReconcileReport.Orphan(path, pids, "reported", mark));
-            }
-            return;
+        Outcome o = repair.adoptOrphan(id, "orphan cgroup " + path + " with pids " + pids);
+        if (o == Outcome.ADOPTED) {
+            adopted.incrementAndGet();
+            orphans.add(new ReconcileReport.Orphan(path, pids, "adopted", mark));
+        } else if (o == Outcome.BUSY) {
+            busy.incrementAndGet();
+        } else if (o == Outcome.ID_TAKEN) {
+            // Ids are never reused, so it cannot be adopted; it is reported rather than lost from sight.
+            reported.incrementAndGet();
+            orphans.add(new ReconcileReport.Orphan(path, pids, "reported", mark));
         }
-        reported.incrementAndGet();
-        orphans.add(new ReconcileReport.Orphan(path, pids, "reported", mark));
     }
 
     /**

@@ -290,6 +290,12 @@ class CgroupfsDriverKernelTest {
                 .as("user.boxd.owner as the kernel keeps it").isEqualTo("owner-a");
         d.mark("marked", "owner-b");
         assertThat(d.markOf("marked")).contains("owner-b");
+        d.mark("marked", "x".repeat(CgroupFs.XATTR_MAX));
+        assertThat(d.markOf("marked")).contains("x".repeat(CgroupFs.XATTR_MAX));
+        d.mark("marked", "x".repeat(CgroupFs.XATTR_MAX + 1));
+        assertThatThrownBy(() -> d.markOf("marked")).as("a mark longer than any boxd writes cannot be read")
+                .isInstanceOf(io.boxd.driver.DriverException.class);
+        d.mark("marked", "owner-b");
         d.remove("marked");
         assertThat(d.markOf("marked")).as("no cgroup, no mark").isEmpty();
         assertThatThrownBy(() -> d.mark("marked", "owner-a")).isInstanceOf(io.boxd.driver.NoSuchCgroupException.class);
