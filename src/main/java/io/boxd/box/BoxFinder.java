@@ -39,11 +39,21 @@ class BoxFinder {
             params.put("v" + i, l.value());
             i++;
         }
-        Long total = jdbc.queryForObject("SELECT COUNT(*) FROM box b" + where, params, Long.class);
         params.put("limit", size);
         params.put("offset", (long) page * size);
-        List<String> ids = jdbc.queryForList("SELECT b.id FROM box b" + where
-                + " ORDER BY b.created_at, b.id LIMIT :limit OFFSET :offset", params, String.class);
+        // One statement for the page and its total: two would disagree while boxes are created.
+        List<String> ids = new ArrayList<>();
+        long[] total = {-1};
+        jdbc.query("SELECT b.id, COUNT(*) OVER () AS total FROM box b" + where
+                + " ORDER BY b.created_at, b.id LIMIT :limit OFFSET :offset", params, rs -> {
+                    ids.add(rs.getString(1));
+                    total[0] = rs.getLong(2);
+                });
+        if (ids.isEmpty()) {
+            // A page past the end has no row to carry the total.
+            Long count = jdbc.queryForObject("SELECT COUNT(*) FROM box b" + where, params, Long.class);
+            total[0] = count == null ? 0 : count;
+        }
         Map<String, BoxRecord> byId = new HashMap<>();
         boxes.findAllById(ids).forEach(r -> byId.put(r.id, r));
         List<Box> items = new ArrayList<>();
@@ -53,6 +63,6 @@ class BoxFinder {
                 items.add(Box.of(r, r.driver.equals(driver.name()) ? driver.unitName(r.id) : null));
             }
         }
-        return new BoxPage(items, page, size, total == null ? 0 : total);
+        return new BoxPage(items, page, size, total[0]);
     }
 }

@@ -335,6 +335,34 @@ abstract class PersistenceContract {
         assertThat(service.list("created", List.of("run=" + tag), 0, 100).total()).isEqualTo(6);
     }
 
+    @Test
+    void aPageAndItsTotalAreOneReadingWhileBoxesAreCreated() throws Exception {
+        int made = 200;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> creating = pool.submit(() -> {
+                for (int i = 0; i < made; i++) {
+                    create(new NewBox(id("c" + i), null, noPids(), Map.of("run", tag)));
+                }
+                return null;
+            });
+            int readings = 0;
+            List<String> disagreements = new ArrayList<>();
+            while (!creating.isDone() || readings == 0) {
+                BoxPage p = service.list(null, List.of("run=" + tag), 0, 500);
+                readings++;
+                if (p.items().size() != p.total()) {
+                    disagreements.add("total " + p.total() + ", items " + p.items().size());
+                }
+            }
+            creating.get(60, TimeUnit.SECONDS);
+            assertThat(disagreements).as("pages whose total is not their item count, of %d", readings).isEmpty();
+            assertThat(service.list(null, List.of("run=" + tag), 0, 500).total()).isEqualTo(made);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---- history ---------------------------------------------------------------------------------
 
     @Test
