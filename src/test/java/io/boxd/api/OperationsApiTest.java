@@ -79,6 +79,15 @@ class OperationsApiTest extends RealServerTest {
         http.get(path).problem(404, "not-found");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator/health/nosuch", "/actuator/health/liveness/nosuch", "/actuator/health/cgroup/x"})
+    void anUnknownHealthComponentIsANotFoundProblem(String path) {
+        Reply r = http.get(path);
+        r.problem(404, "not-found");
+        assertThat(r.json().path("detail").asString()).isEqualTo("there is no such resource: " + path);
+        assertThat(r.json().path("instance").asString()).isEqualTo(path);
+    }
+
     @Test
     void actuatorIndexLinksOnlyHealthAndInfo() {
         JsonNode links = http.get("/actuator").json().path("_links");
