@@ -3,6 +3,7 @@ package io.boxd.api;
 import io.boxd.box.Box;
 import io.boxd.box.BoxEvent;
 import io.boxd.box.BoxPage;
+import io.boxd.box.BoxRules;
 import io.boxd.box.BoxService;
 import io.boxd.box.NewBox;
 import io.boxd.box.NewProcess;
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigInteger;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +58,8 @@ class BoxController {
     }
 
     /** {@code stop} body. */
-    record Stop(Integer graceSeconds) {
+    record Stop(@Schema(minimum = "0", maximum = "" + BoxRules.MAX_GRACE_SECONDS,
+            defaultValue = "" + BoxRules.DEFAULT_GRACE_SECONDS) BigInteger graceSeconds) {
     }
 
     @PostMapping(consumes = "application/json")

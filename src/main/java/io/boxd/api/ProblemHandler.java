@@ -207,8 +207,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return "method " + m.getMethod() + " is not allowed on " + path + (allowed.isEmpty() ? "" : "; allowed: " + allowed);
         }
         if (ex instanceof HttpMediaTypeNotSupportedException m) {
-            return "Content-Type " + (m.getContentType() == null ? "(none)" : "'" + m.getContentType() + "'")
-                    + " is not supported; send application/json";
+            return contentTypeDetail(m, request.getHeader(HttpHeaders.CONTENT_TYPE));
         }
         if (ex instanceof HttpMediaTypeNotAcceptableException) {
             return "this resource is only available as " + MediaType.APPLICATION_JSON_VALUE
@@ -218,6 +217,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return "the query parameter '" + m.getParameterName() + "' is required";
         }
         return null;
+    }
+
+    /**
+     * Spring names no media type when the header is absent and when it could not parse it (an
+     * unknown charset, a stray character); the header as sent tells the two apart.
+     */
+    static String contentTypeDetail(HttpMediaTypeNotSupportedException m, String header) {
+        if (m.getContentType() != null) {
+            return "Content-Type '" + m.getContentType() + "' is not supported; send application/json";
+        }
+        if (header == null || header.isBlank()) {
+            return "a Content-Type is required; send application/json";
+        }
+        String why = m.getMessage() == null ? "" : m.getMessage();
+        int colon = why.indexOf("\": ");
+        return "Content-Type '" + firstLine(header) + "' could not be read" + (colon < 0 ? "" : ": " + firstLine(why.substring(colon + 3)))
+                + "; send application/json";
     }
 
     /**

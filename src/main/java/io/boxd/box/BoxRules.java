@@ -3,6 +3,7 @@ package io.boxd.box;
 import io.boxd.box.BoxProblems.Invalid.Violation;
 import io.boxd.limits.LimitRules;
 import io.boxd.limits.Limits;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,9 @@ public final class BoxRules {
         }
         if (req.cwd() != null && (!req.cwd().startsWith("/") || req.cwd().indexOf('\0') >= 0)) {
             out.add(new Violation("cwd", "must be an absolute path"));
+        } else if (req.cwd() != null && throughSelf(req.cwd())) {
+            out.add(new Violation("cwd", "must not be under /proc/self, /proc/thread-self or /dev/fd: "
+                    + "there it would name boxd's spawner, not the new process, was " + req.cwd()));
         }
         if (req.uid() != null && req.uid() < 0) {
             out.add(new Violation("uid", "must be 0 or more"));
@@ -113,5 +117,42 @@ public final class BoxRules {
             out.add(new Violation("gid", "must be 0 or more"));
         }
         return out;
+    }
+
+    /** Default and bounds of {@code stop}'s grace period, in seconds. */
+    public static final int DEFAULT_GRACE_SECONDS = 10;
+    public static final int MAX_GRACE_SECONDS = 3600;
+
+    /**
+     * A stop's grace period. Taken as any integer the client sent, so that one too large for an
+     * {@code int} is told the real bounds, not Java's.
+     */
+    public static int graceSeconds(BigInteger requested) {
+        if (requested == null) {
+            return DEFAULT_GRACE_SECONDS;
+        }
+        if (requested.signum() < 0 || requested.compareTo(BigInteger.valueOf(MAX_GRACE_SECONDS)) > 0) {
+            throw new BoxProblems.Invalid("graceSeconds", "must be between 0 and " + MAX_GRACE_SECONDS + ", was " + requested);
+        }
+        return requested.intValue();
+    }
+
+    /**
+     * Whether an absolute path leads, read as written, through {@code /proc/self} (or
+     * {@code /proc/thread-self}, or {@code /dev/fd}, a link into it). The cwd is entered before the
+     * exec, by whichever process spawns, so {@code /proc/self/cwd} would be boxd's own directory.
+     */
+    static boolean throughSelf(String path) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String p : path.split("/")) {
+            if (p.equals("..")) {
+                parts.pollLast();
+            } else if (!p.isEmpty() && !p.equals(".")) {
+                parts.addLast(p);
+            }
+        }
+        List<String> head = parts.stream().limit(2).toList();
+        return head.equals(List.of("proc", "self")) || head.equals(List.of("proc", "thread-self"))
+                || head.equals(List.of("dev", "fd"));
     }
 }

@@ -15,6 +15,7 @@ import io.boxd.limits.LimitDefaults;
 import io.boxd.limits.LimitRules;
 import io.boxd.limits.Limits;
 import io.boxd.security.SpawnIdentity;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -321,12 +322,9 @@ public class BoxService {
         });
     }
 
-    public Box stop(String id, Integer graceSeconds) {
+    public Box stop(String id, BigInteger graceSeconds) {
         validId(id);
-        int grace = graceSeconds == null ? 10 : graceSeconds;
-        if (grace < 0 || grace > 3600) {
-            throw new Invalid("graceSeconds", "must be between 0 and 3600, was " + grace);
-        }
+        int grace = BoxRules.graceSeconds(graceSeconds);
         long start = System.nanoTime();
         int signalled = locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));

@@ -216,11 +216,19 @@ class ApiProblemsTest extends RealServerTest {
     void anIntegerOutOfRangeIs400SayingTheRange() {
         for (String[] c : List.of(new String[] {"/v1/boxes/x/processes", "{\"argv\":[\"true\"],\"uid\":4294967295}", "uid"},
                 new String[] {"/v1/boxes/x/processes/adopt", "{\"pid\":1099511627776}", "pid"},
-                new String[] {"/v1/boxes/x/stop", "{\"graceSeconds\":99999999999999999999}", "graceSeconds"})) {
+                new String[] {"/v1/boxes/x/processes/adopt", "{\"pid\":1099511627776}", "pid"})) {
             Reply r = http.post(c[0], c[1]).badField("invalid-request", c[2]);
             assertThat(r.json().path("detail").asString()).as("%s", r)
                     .contains("at most 2147483647").doesNotContain("`int`", "Numeric value");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3601", "99999999999", "99999999999999999999", "-1", "-99999999999999999999"})
+    void aGracePeriodOutOfRangeIsToldItsOwnBounds(String grace) {
+        Reply r = http.post("/v1/boxes/x/stop", "{\"graceSeconds\":" + grace + "}").badField("invalid-request", "graceSeconds");
+        assertThat(r.json().path("detail").asString()).as("%s", r)
+                .isEqualTo("graceSeconds must be between 0 and 3600, was " + grace);
     }
 
     @Test
@@ -248,6 +256,8 @@ class ApiProblemsTest extends RealServerTest {
         http.post("/v1/boxes/x/processes/adopt", "{\"pid\":0}").badField("invalid-request", "pid");
         http.post("/v1/boxes/x/processes/adopt", "{\"pid\":-1}").badField("invalid-request", "pid");
         http.post("/v1/boxes/x/stop", "{\"graceSeconds\":-1}").badField("invalid-request", "graceSeconds");
+        http.post("/v1/boxes/x/processes", "{\"argv\":[\"pwd\"],\"cwd\":\"/proc/self/cwd\"}").badField("invalid-request", "cwd");
+        http.post("/v1/boxes/x/processes", "{\"argv\":[\"pwd\"],\"cwd\":\"/dev/fd/3\"}").badField("invalid-request", "cwd");
         http.patch("/v1/boxes/x", "{\"limits\":{\"cpuWeight\":0}}").badField("invalid-request", "limits.cpuWeight");
     }
 
@@ -294,7 +304,19 @@ class ApiProblemsTest extends RealServerTest {
 
     @Test
     void bodyWithoutContentTypeIs415() {
-        http.send("POST", "/v1/boxes", "{\"id\":\"ct\"}", null).problem(415, "unsupported-media-type");
+        Reply r = http.send("POST", "/v1/boxes", "{\"id\":\"ct\"}", null).problem(415, "unsupported-media-type");
+        assertThat(r.json().path("detail").asString()).isEqualTo("a Content-Type is required; send application/json");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "application/json; charset=bogus | unsupported charset 'bogus'",
+            "app lication/json               | Invalid token character ' '"})
+    void aContentTypeThatCannotBeParsedIs415SayingWhy(String type, String why) {
+        Reply r = http.send("POST", "/v1/boxes", "{\"id\":\"ct\"}", type).problem(415, "unsupported-media-type");
+        assertThat(r.json().path("detail").asString())
+                .startsWith("Content-Type '" + type + "' could not be read: ").contains(why)
+                .endsWith("; send application/json");
     }
 
     // ---- routes ------------------------------------------------------------------------------

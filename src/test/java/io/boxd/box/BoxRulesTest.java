@@ -1,10 +1,13 @@
 package io.boxd.box;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +38,40 @@ class BoxRulesTest {
         assertThat(BoxRules.labels(Map.of("team", "docs", "k8s.io/app", "x"))).isEmpty();
         assertThat(BoxRules.labels(Map.of("bad key", "x"))).hasSize(1);
         assertThat(BoxRules.labels(Map.of("k", "x".repeat(256)))).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "null", value = {"null, 10", "0, 0", "1, 1", "3600, 3600"})
+    void aGracePeriodIsTenSecondsByDefaultAndAtMostAnHour(String given, int seconds) {
+        assertThat(BoxRules.graceSeconds(given == null ? null : new BigInteger(given))).isEqualTo(seconds);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "3601", "2147483648", "99999999999999999999"})
+    void aGracePeriodOutOfBoundsIsRefusedWithTheValueAsSent(String given) {
+        assertThatThrownBy(() -> BoxRules.graceSeconds(new BigInteger(given)))
+                .isInstanceOf(BoxProblems.Invalid.class)
+                .hasMessage("graceSeconds must be between 0 and 3600, was " + given);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/proc/self/cwd, true",
+            "/proc/self, true",
+            "/proc/thread-self/cwd, true",
+            "//proc/./self/cwd, true",
+            "/proc/1/../self/fd/3, true",
+            "/dev/fd/3, true",
+            "/tmp/../proc/self/root, true",
+            "/proc/1/cwd, false",
+            "/proc, false",
+            "/proc/selfish, false",
+            "/srv/proc/self, false",
+            "/, false",
+            "/tmp, false"})
+    void aCwdThroughTheSpawnersOwnProcIsSeen(String cwd, boolean through) {
+        assertThat(BoxRules.throughSelf(cwd)).isEqualTo(through);
+        assertThat(BoxRules.process(new NewProcess(List.of("true"), null, cwd, null, null)))
+                .extracting(v -> v.field()).isEqualTo(through ? List.of("cwd") : List.of());
     }
 }
