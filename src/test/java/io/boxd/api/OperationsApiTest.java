@@ -54,6 +54,8 @@ class OperationsApiTest extends RealServerTest {
     @Test
     void readinessIncludesTheCgroupIndicator() {
         assertThat(http.get("/actuator/health/readiness").json().path("components").has("cgroup")).isTrue();
+        assertThat(http.get("/actuator/health/readiness").json().path("components").path("logs").path("status").asString())
+                .isEqualTo("UP");
     }
 
     @Test

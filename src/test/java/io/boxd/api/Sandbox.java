@@ -103,7 +103,7 @@ final class Sandbox {
         return this;
     }
 
-    private static void run(String... command) {
+    static void run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());

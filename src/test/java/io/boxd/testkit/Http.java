@@ -44,6 +44,12 @@ public final class Http {
             return status + " " + contentType() + " " + body;
         }
 
+        /** Asserts the status, and returns this reply. */
+        public Reply expect(int expectedStatus) {
+            assertThat(status).as("status of %s", this).isEqualTo(expectedStatus);
+            return this;
+        }
+
         /** Asserts an {@code application/problem+json} reply of this status and kind, and returns it. */
         public Reply problem(int expectedStatus, String kind) {
             assertThat(status).as("status of %s", this).isEqualTo(expectedStatus);
