@@ -33,7 +33,8 @@ public final class Procs {
      * {@link #cgroupOf} gives it): {@link NoSuchProcessException} (gone, or exited and not yet
      * reaped: the kernel takes a zombie's pid in {@code cgroup.procs} and moves nothing) or
      * {@link NotAdoptableException}. The process, not the thread, is judged: the kernel moves the
-     * whole thread group.
+     * whole thread group. A process whose main thread has exited while others run on is alive,
+     * and refused.
      */
     public void requireAdoptable(int pid, String boxCgroup) {
         requireAdoptable(pid, boxCgroup, Set.of());
@@ -43,22 +44,55 @@ public final class Procs {
     public void requireAdoptable(int pid, String boxCgroup, Set<Long> helpers) {
         Optional<String> stat = read(pid, "stat");
         Optional<String> status = read(pid, "status");
-        Optional<String> cgroup = cgroupOf(pid);
-        if (stat.isEmpty() || status.isEmpty() || cgroup.isEmpty()) {
+        Optional<Integer> live = liveTask(pid);
+        Optional<String> cgroup = live.flatMap(this::cgroupOf);
+        if (stat.isEmpty() || status.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
-        if (KernelText.exited(stat.get())) {
-            throw new NoSuchProcessException("pid " + pid + " has exited: a zombie its parent has not reaped");
+        if (live.isEmpty() || cgroup.isEmpty()) {
+            if (KernelText.exited(stat.get())) {
+                throw new NoSuchProcessException("pid " + pid + " has exited: a zombie its parent has not reaped");
+            }
+            throw new NoSuchProcessException(pid);
         }
-        var c = new Adoption.Candidate(pid, KernelText.tgid(status.get()).orElse(pid), KernelText.kernelThread(stat.get()), cgroup.get());
+        int tgid = KernelText.tgid(status.get()).orElse(pid);
+        boolean mainThreadExited = tgid == pid ? live.get() != pid
+                : read(tgid, "stat").map(KernelText::exited).orElse(false);
+        var c = new Adoption.Candidate(pid, tgid, KernelText.kernelThread(stat.get()), cgroup.get(), mainThreadExited);
         Adoption.refusal(c, Adoption.Self.current(helpers), boxCgroup).ifPresent(why -> {
             throw new NotAdoptableException(why);
         });
     }
 
-    /** The process exists and has not exited: a zombie, which the kernel keeps until it is reaped, is not alive. */
+    /**
+     * The process exists and has not exited. A zombie, which the kernel keeps until it is reaped,
+     * is not alive; a process whose main thread has exited (pthread_exit) while others run is.
+     */
     public boolean alive(int pid) {
-        return read(pid, "stat").map(stat -> !KernelText.exited(stat)).orElse(false);
+        return liveTask(pid).isPresent();
+    }
+
+    /** {@code pid} while its main thread runs; else one of its threads that still runs; else empty. */
+    Optional<Integer> liveTask(int pid) {
+        Optional<String> stat = read(pid, "stat");
+        if (stat.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!KernelText.exited(stat.get())) {
+            return Optional.of(pid);
+        }
+        Path tasks = proc.resolve(Integer.toString(pid)).resolve("task");
+        try (var dir = Files.newDirectoryStream(tasks)) {
+            for (Path t : dir) {
+                String name = t.getFileName().toString();
+                if (!name.equals(Integer.toString(pid)) && readPath(t.resolve("stat")).filter(st -> !KernelText.exited(st)).isPresent()) {
+                    return Optional.of(Integer.parseInt(name));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     /** SIGTERM ({@code force=false}) or SIGKILL; a process that is gone is fine. */
@@ -73,10 +107,14 @@ public final class Procs {
     }
 
     private Optional<String> read(int pid, String name) {
+        return readPath(proc.resolve(Integer.toString(pid)).resolve(name));
+    }
+
+    private static Optional<String> readPath(Path file) {
         try {
             // Lenient: a command line may hold any bytes (exec -a $'\xff'), and readString would
             // throw on them, which read as "process gone" and hid the process from the list.
-            return Optional.of(new String(Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve(name)), StandardCharsets.UTF_8));
+            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
         }

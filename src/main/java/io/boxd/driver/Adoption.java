@@ -9,8 +9,9 @@ import java.util.Set;
  * A box's kill reaps everything in it, and the kernel moves almost any process on request (a
  * kernel thread like {@code kswapd0} included), so boxd refuses the processes a kill must never
  * reach (boxd, its ancestors, its spawn servers, init) or cannot reach (kernel threads, init: the box could then never
- * be emptied or removed), those that belong to another box, and thread ids, whose write would move
- * their whole process under a number that is not its pid.
+ * be emptied or removed), those that belong to another box, thread ids, whose write would move
+ * their whole process under a number that is not its pid, and a process whose main thread has
+ * exited while others run on, which the kernel moves only in part.
  */
 public final class Adoption {
 
@@ -19,10 +20,16 @@ public final class Adoption {
 
     /**
      * What {@code /proc} says of a candidate: its thread-group id (its process's pid; equal to
-     * {@code pid} unless {@code pid} names a thread), whether it is a kernel thread, and its cgroup
-     * v2 path as boxd sees it.
+     * {@code pid} unless {@code pid} names a thread), whether it is a kernel thread, its cgroup v2
+     * path as boxd sees it (as its live threads see it), and whether its process's main thread has
+     * exited while other threads run on (pthread_exit).
      */
-    public record Candidate(int pid, int tgid, boolean kernelThread, String cgroup) {
+    public record Candidate(int pid, int tgid, boolean kernelThread, String cgroup, boolean mainThreadExited) {
+
+        /** A process whose main thread runs. */
+        public Candidate(int pid, int tgid, boolean kernelThread, String cgroup) {
+            this(pid, tgid, kernelThread, cgroup, false);
+        }
     }
 
     /**
@@ -72,6 +79,12 @@ public final class Adoption {
         String base = parent(boxCgroup);
         if (!inside(c.cgroup(), boxCgroup) && !base.isEmpty() && c.cgroup().startsWith(base + "/")) {
             return Optional.of("pid " + pid + " belongs to another box (it is in " + c.cgroup() + ")");
+        }
+        if (c.mainThreadExited()) {
+            // Seen on the real kernel: the threads that run move, the exited main thread stays
+            // behind, and cgroup.kill of the box then kills none of them.
+            return Optional.of("process " + c.tgid() + " runs on without its main thread, which has exited (pthread_exit): "
+                    + "the kernel would move its other threads but not the exited one, and the box's kill could then not reach them");
         }
         if (c.tgid() != pid) {
             return Optional.of("pid " + pid + " is a thread of process " + c.tgid() + ": adopt the process, " + c.tgid());

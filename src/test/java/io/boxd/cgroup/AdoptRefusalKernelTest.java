@@ -157,6 +157,32 @@ class AdoptRefusalKernelTest {
     }
 
     @Test
+    void aProcessWhoseMainThreadHasExitedIsRefusedByItsPidAndItsThreadAlike() throws Exception {
+        // The main thread ends with the raw exit syscall (pthread_exit's), not exit_group: it stays
+        // a zombie while the other thread runs on. The kernel would move that thread alone, and
+        // cgroup.kill of the box then did not end it (tried: alive 5 s after the kill).
+        int sysExit = System.getProperty("os.arch").equals("aarch64") ? 93 : 60;
+        Process perl = new ProcessBuilder("perl", "-Mthreads", "-e",
+                "threads->create(sub { sleep 300 }); select(undef, undef, undef, 0.2); syscall(" + sysExit + ", 0)").start();
+        try {
+            long thread = awaitSecondThread(perl.pid());
+            for (int i = 0; i < 400 && !Kernel.status(perl.pid()).get("State").startsWith("Z"); i++) {
+                Kernel.sleep(5);
+            }
+            assertThat(Kernel.status(perl.pid()).get("State")).as("the main thread has exited").startsWith("Z");
+            assertThat(Kernel.status(thread).get("State")).as("the other thread runs").doesNotStartWith("Z");
+            String why = "process " + perl.pid() + " runs on without its main thread";
+
+            refusedAndUnmoved(perl.pid(), why);
+            removeBoxes();
+            refusedAndUnmoved(thread, why);
+            assertThat(Kernel.cgroupOf(thread)).as("the running thread stays where it was").isEqualTo(Kernel.cgroupOf(perl.pid()));
+        } finally {
+            perl.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void adoptOfAZombieIsNoSuchProcess() throws Exception {
         // The child exits at once and its parent never reaps it. The kernel would take the pid in
         // cgroup.procs and move nothing.

@@ -34,7 +34,12 @@ class AdoptionTest {
                 Arguments.of("a thread of boxd's spawn server", new Candidate(601, 600, false, "/system.slice/boxd.service"),
                         "spawn server"),
                 Arguments.of("a thread of another process", new Candidate(701, 700, false, "/user.slice"), "thread of process 700"),
-                Arguments.of("a thread of a process in another box", new Candidate(701, 700, false, "/boxlite/b2"), "another box"));
+                Arguments.of("a thread of a process in another box", new Candidate(701, 700, false, "/boxlite/b2"), "another box"),
+                Arguments.of("a process whose main thread has exited", new Candidate(700, 700, false, "/user.slice", true),
+                        "process 700 runs on without its main thread"),
+                Arguments.of("a thread of such a process", new Candidate(701, 700, false, "/user.slice", true),
+                        "process 700 runs on without its main thread"),
+                Arguments.of("such a process in another box", new Candidate(700, 700, false, "/boxlite/b2", true), "another box"));
     }
 
     @ParameterizedTest(name = "{0}")
