@@ -49,10 +49,12 @@ class BoxFinder {
                     ids.add(rs.getString(1));
                     total[0] = rs.getLong(2);
                 });
-        if (ids.isEmpty()) {
-            // A page past the end has no row to carry the total.
+        if (ids.isEmpty() && page > 0) {
+            // A page past the end has no row to carry the total; an empty first page is a total of 0.
             Long count = jdbc.queryForObject("SELECT COUNT(*) FROM box b" + where, params, Long.class);
             total[0] = count == null ? 0 : count;
+        } else if (ids.isEmpty()) {
+            total[0] = 0;
         }
         Map<String, BoxRecord> byId = new HashMap<>();
         boxes.findAllById(ids).forEach(r -> byId.put(r.id, r));
