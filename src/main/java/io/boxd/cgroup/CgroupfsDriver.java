@@ -1,6 +1,8 @@
 package io.boxd.cgroup;
 
 import io.boxd.driver.BoxDriver;
+import io.boxd.driver.NotAdoptableException;
+import io.boxd.driver.Adoption;
 import io.boxd.driver.BoxProcess;
 import io.boxd.driver.BoxStats;
 import io.boxd.driver.CgroupExistsException;
@@ -313,6 +315,17 @@ public class CgroupfsDriver implements BoxDriver {
         if (now.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
+        if (!now.get().equals("/" + rel) && procs.liveTask(pid).filter(t -> t != pid).isPresent()) {
+            // Its main thread exited between the check and the write, and stayed where it was: put
+            // the threads that moved back with it, where a kill of their own cgroup still reaches them.
+            try {
+                fs.write(now.get().substring(1), "cgroup.procs", Integer.toString(pid));
+            } catch (RuntimeException e) {
+                log.warn("pid {}'s threads moved into box {} without its exited main thread, and could not be moved back: {}",
+                        pid, boxId, e.getMessage());
+            }
+            throw new NotAdoptableException(Adoption.mainThreadExited(pid));
+        }
         if (!now.get().equals("/" + rel)) {
             throw new DriverException("pid " + pid + " is in " + now.get() + " after the write to "
                     + fs.resolve(rel + "/cgroup.procs") + ", not /" + rel);
@@ -363,10 +376,13 @@ public class CgroupfsDriver implements BoxDriver {
         // escape it (seen once in CI: a sleep double-forked by a shell that was starting as the
         // kill ran outlived it by 5 s), and a second kill takes it.
         long deadline = System.nanoTime() + props.killTimeout().toNanos();
-        while (true) {
+        for (int round = 0; ; round++) {
             if (hasKill()) {
                 fs.write(rel, "cgroup.kill", "1");
-            } else {
+            }
+            if (!hasKill() || round > 0) {
+                // cgroup.kill passes over a process whose main thread has exited (pthread_exit)
+                // while its other threads run (seen on 6.18): signal every process left, too.
                 freezeAndKill(rel);
             }
             long left = deadline - System.nanoTime();

@@ -58,7 +58,8 @@ public final class Procs {
         int tgid = KernelText.tgid(status.get()).orElse(pid);
         boolean mainThreadExited = tgid == pid ? live.get() != pid
                 : read(tgid, "stat").map(KernelText::exited).orElse(false);
-        var c = new Adoption.Candidate(pid, tgid, KernelText.kernelThread(stat.get()), cgroup.get(), mainThreadExited);
+        String mainThreadCgroup = mainThreadExited ? cgroupOf(tgid).orElse("") : null;
+        var c = new Adoption.Candidate(pid, tgid, KernelText.kernelThread(stat.get()), cgroup.get(), mainThreadCgroup);
         Adoption.refusal(c, Adoption.Self.current(helpers), boxCgroup).ifPresent(why -> {
             throw new NotAdoptableException(why);
         });
@@ -73,7 +74,7 @@ public final class Procs {
     }
 
     /** {@code pid} while its main thread runs; else one of its threads that still runs; else empty. */
-    Optional<Integer> liveTask(int pid) {
+    public Optional<Integer> liveTask(int pid) {
         Optional<String> stat = read(pid, "stat");
         if (stat.isEmpty()) {
             return Optional.empty();
@@ -95,9 +96,13 @@ public final class Procs {
         return Optional.empty();
     }
 
-    /** SIGTERM ({@code force=false}) or SIGKILL; a process that is gone is fine. */
+    /**
+     * SIGTERM ({@code force=false}) or SIGKILL to the process; a process that is gone is fine. Sent
+     * through a live thread when the main thread has exited: a zombie has no handle, and kill(2)
+     * of any thread's id signals its whole process.
+     */
     public void signal(int pid, boolean force) {
-        ProcessHandle.of(pid).ifPresent(ph -> {
+        liveTask(pid).flatMap(ProcessHandle::of).ifPresent(ph -> {
             if (force) {
                 ph.destroyForcibly();
             } else {

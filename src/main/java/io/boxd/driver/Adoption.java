@@ -11,7 +11,7 @@ import java.util.Set;
  * reach (boxd, its ancestors, its spawn servers, init) or cannot reach (kernel threads, init: the box could then never
  * be emptied or removed), those that belong to another box, thread ids, whose write would move
  * their whole process under a number that is not its pid, and a process whose main thread has
- * exited while others run on, which the kernel moves only in part.
+ * exited outside the box while others run on, which the kernel moves only in part.
  */
 public final class Adoption {
 
@@ -21,14 +21,14 @@ public final class Adoption {
     /**
      * What {@code /proc} says of a candidate: its thread-group id (its process's pid; equal to
      * {@code pid} unless {@code pid} names a thread), whether it is a kernel thread, its cgroup v2
-     * path as boxd sees it (as its live threads see it), and whether its process's main thread has
-     * exited while other threads run on (pthread_exit).
+     * path as boxd sees it (as its live threads see it), and, when its process's main thread has
+     * exited while other threads run on (pthread_exit), the cgroup that zombie main thread stays in.
      */
-    public record Candidate(int pid, int tgid, boolean kernelThread, String cgroup, boolean mainThreadExited) {
+    public record Candidate(int pid, int tgid, boolean kernelThread, String cgroup, String exitedMainThreadCgroup) {
 
         /** A process whose main thread runs. */
         public Candidate(int pid, int tgid, boolean kernelThread, String cgroup) {
-            this(pid, tgid, kernelThread, cgroup, false);
+            this(pid, tgid, kernelThread, cgroup, null);
         }
     }
 
@@ -80,16 +80,21 @@ public final class Adoption {
         if (!inside(c.cgroup(), boxCgroup) && !base.isEmpty() && c.cgroup().startsWith(base + "/")) {
             return Optional.of("pid " + pid + " belongs to another box (it is in " + c.cgroup() + ")");
         }
-        if (c.mainThreadExited()) {
+        if (c.exitedMainThreadCgroup() != null && !inside(c.exitedMainThreadCgroup(), boxCgroup)) {
             // Seen on the real kernel: the threads that run move, the exited main thread stays
-            // behind, and cgroup.kill of the box then kills none of them.
-            return Optional.of("process " + c.tgid() + " runs on without its main thread, which has exited (pthread_exit): "
-                    + "the kernel would move its other threads but not the exited one, and the box's kill could then not reach them");
+            // behind, and /proc/<pid>/cgroup (the main thread's) still names the old cgroup.
+            return Optional.of(mainThreadExited(c.tgid()));
         }
         if (c.tgid() != pid) {
             return Optional.of("pid " + pid + " is a thread of process " + c.tgid() + ": adopt the process, " + c.tgid());
         }
         return Optional.empty();
+    }
+
+    /** Why a process whose main thread has exited outside the box is not taken. */
+    public static String mainThreadExited(int tgid) {
+        return "process " + tgid + " runs on without its main thread, which has exited (pthread_exit): "
+                + "the kernel would move its other threads but not the exited one, leaving the process half in the box";
     }
 
     private static boolean inside(String cgroup, String box) {

@@ -275,10 +275,13 @@ public class SystemdDriver implements BoxDriver {
         if (hasKill) {
             fs.write(rel, "cgroup.kill", "1");
         }
-        long deadline = System.nanoTime() + killTimeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + killTimeout.toNanos();
         long sleep = 20;
         while (populatedRel(rel)) {
-            if (!hasKill) {
+            // cgroup.kill passes over a process whose main thread has exited (pthread_exit) while
+            // its other threads run: after 200 ms, signal every process left, too.
+            if (!hasKill || System.nanoTime() - start > 200_000_000L) {
                 pidsRecursive(rel).forEach(pid -> procs.signal(pid, true));
             }
             if (System.nanoTime() > deadline) {

@@ -35,11 +35,14 @@ class AdoptionTest {
                         "spawn server"),
                 Arguments.of("a thread of another process", new Candidate(701, 700, false, "/user.slice"), "thread of process 700"),
                 Arguments.of("a thread of a process in another box", new Candidate(701, 700, false, "/boxlite/b2"), "another box"),
-                Arguments.of("a process whose main thread has exited", new Candidate(700, 700, false, "/user.slice", true),
+                Arguments.of("a process whose main thread has exited", new Candidate(700, 700, false, "/user.slice", "/user.slice"),
                         "process 700 runs on without its main thread"),
-                Arguments.of("a thread of such a process", new Candidate(701, 700, false, "/user.slice", true),
+                Arguments.of("a thread of such a process", new Candidate(701, 700, false, "/user.slice", "/user.slice"),
                         "process 700 runs on without its main thread"),
-                Arguments.of("such a process in another box", new Candidate(700, 700, false, "/boxlite/b2", true), "another box"));
+                Arguments.of("such a process already in this box", new Candidate(700, 700, false, BOX, BOX), null),
+                Arguments.of("such a process whose threads are in this box, its main thread not",
+                        new Candidate(700, 700, false, BOX, "/user.slice"), "process 700 runs on without its main thread"),
+                Arguments.of("such a process in another box", new Candidate(700, 700, false, "/boxlite/b2", "/boxlite/b2"), "another box"));
     }
 
     @ParameterizedTest(name = "{0}")
