@@ -13,16 +13,17 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * An error answered with no body becomes a problem too. Actuator answers an unknown health
- * component or group ({@code /actuator/health/nosuch}) with a bare 404: a handled response, so
- * neither {@link ProblemHandler} nor the error page sees it.
+ * An error that actuator answers with no body becomes a problem too: an unknown health component
+ * or group ({@code /actuator/health/nosuch}) is a bare 404, a handled response, so neither
+ * {@link ProblemHandler} nor the error page sees it.
  */
 @ControllerAdvice
 class EmptyErrorBodies implements ResponseBodyAdvice<Object> {
 
+    /** Actuator's handlers only: boxd's own controllers answer errors with problems themselves. */
     @Override
     public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
-        return true;
+        return returnType.getContainingClass().getName().startsWith("org.springframework.boot.");
     }
 
     @Override
@@ -38,7 +39,7 @@ class EmptyErrorBodies implements ResponseBodyAdvice<Object> {
         }
         String path = request instanceof ServletServerHttpRequest r ? r.getServletRequest().getRequestURI() : null;
         ProblemDetail pd = Problems.of(hs, Problems.kindFor(status),
-                status == 404 && path != null ? "there is no such resource: " + path : hs.getReasonPhrase());
+                status == 404 && path != null ? Problems.noSuchResource(path) : hs.getReasonPhrase());
         pd.setInstance(Problems.instance(path));
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return pd;

@@ -53,7 +53,7 @@ class ProblemErrorController implements ErrorController {
         if (hs == null) {
             hs = status >= 500 ? HttpStatus.INTERNAL_SERVER_ERROR : HttpStatus.BAD_REQUEST;
         }
-        String detail = code == null ? "no such resource: " + req.getRequestURI() : hs.getReasonPhrase();
+        String detail = code == null ? Problems.noSuchResource(req.getRequestURI()) : hs.getReasonPhrase();
         Object msg = req.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         if (msg instanceof String s && !s.isBlank()) {
             detail = s;

@@ -224,16 +224,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * unknown charset, a stray character); the header as sent tells the two apart.
      */
     static String contentTypeDetail(HttpMediaTypeNotSupportedException m, String header) {
-        if (m.getContentType() != null) {
-            return "Content-Type '" + m.getContentType() + "' is not supported; send application/json";
-        }
+        // Spring takes a missing header for application/octet-stream where no consumes is declared.
         if (header == null || header.isBlank()) {
             return "a Content-Type is required; send application/json";
         }
+        if (m.getContentType() != null) {
+            return "Content-Type '" + m.getContentType() + "' is not supported; send application/json";
+        }
         String why = m.getMessage() == null ? "" : m.getMessage();
-        int colon = why.indexOf("\": ");
-        return "Content-Type '" + firstLine(header) + "' could not be read" + (colon < 0 ? "" : ": " + firstLine(why.substring(colon + 3)))
-                + "; send application/json";
+        String prefix = "Invalid mime type \"" + header + "\": ";
+        int at = why.indexOf(prefix);
+        return "Content-Type '" + firstLine(header) + "' could not be read"
+                + (at < 0 ? "" : ": " + firstLine(why.substring(at + prefix.length()))) + "; send application/json";
     }
 
     /**

@@ -59,6 +59,11 @@ public final class Problems {
         return Character.digit(b, 16) >= 0;
     }
 
+    /** The detail of a 404 for a path that names nothing (not a route's unknown box). */
+    static String noSuchResource(String path) {
+        return "no such resource: " + path;
+    }
+
     /** A 400 whose {@code errors[]} name each offending field; the detail lists them all. */
     static ProblemDetail invalid(String kind, List<Violation> violations) {
         String detail = violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; "));

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -13,13 +14,11 @@ import org.springframework.stereotype.Component;
 class BoxFinder {
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final BoxRepository boxes;
     private final io.boxd.driver.BoxDriver driver;
 
-    BoxFinder(NamedParameterJdbcTemplate jdbc, BoxRepository boxes, io.boxd.driver.BoxDriver driver) {
+    BoxFinder(NamedParameterJdbcTemplate jdbc, io.boxd.driver.BoxDriver driver) {
         this.driver = driver;
         this.jdbc = jdbc;
-        this.boxes = boxes;
     }
 
     /** A box has one value per key, so two pairs with one key and different values match nothing. */
@@ -41,29 +40,32 @@ class BoxFinder {
         }
         params.put("limit", size);
         params.put("offset", (long) page * size);
-        // One statement for the page and its total: two would disagree while boxes are created.
-        List<String> ids = new ArrayList<>();
-        long[] total = {-1};
-        jdbc.query("SELECT b.id, COUNT(*) OVER () AS total FROM box b" + where
+        // The page's rows and the total in one statement: two would disagree while boxes are
+        // created, and rows read apart could have left the state filtered on.
+        List<BoxRecord> rows = new ArrayList<>();
+        long[] total = {0};
+        jdbc.query("SELECT " + BoxSavesImpl.ROW_COLUMNS + ", COUNT(*) OVER () AS total FROM box b" + where
                 + " ORDER BY b.created_at, b.id LIMIT :limit OFFSET :offset", params, rs -> {
-                    ids.add(rs.getString(1));
-                    total[0] = rs.getLong(2);
+                    rows.add(BoxSavesImpl.row(rs));
+                    total[0] = rs.getLong("total");
                 });
-        if (ids.isEmpty() && page > 0) {
+        if (rows.isEmpty() && page > 0) {
             // A page past the end has no row to carry the total; an empty first page is a total of 0.
             Long count = jdbc.queryForObject("SELECT COUNT(*) FROM box b" + where, params, Long.class);
             total[0] = count == null ? 0 : count;
-        } else if (ids.isEmpty()) {
-            total[0] = 0;
         }
-        Map<String, BoxRecord> byId = new HashMap<>();
-        boxes.findAllById(ids).forEach(r -> byId.put(r.id, r));
+        // Labels are written with their box and never change, so reading them apart is the same reading.
+        Map<String, Map<String, String>> labelsOf = new HashMap<>();
+        if (!rows.isEmpty()) {
+            jdbc.query("SELECT box_id, label_key, label_value FROM box_label WHERE box_id IN (:ids)",
+                    Map.of("ids", rows.stream().map(r -> r.id).toList()), rs -> {
+                        labelsOf.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                    });
+        }
         List<Box> items = new ArrayList<>();
-        for (String id : ids) {
-            BoxRecord r = byId.get(id);
-            if (r != null) {
-                items.add(Box.of(r, r.driver.equals(driver.name()) ? driver.unitName(r.id) : null));
-            }
+        for (BoxRecord r : rows) {
+            r.labelMap(labelsOf.getOrDefault(r.id, Map.of()));
+            items.add(Box.of(r, r.driver.equals(driver.name()) ? driver.unitName(r.id) : null));
         }
         return new BoxPage(items, page, size, total[0]);
     }

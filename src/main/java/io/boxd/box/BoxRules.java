@@ -106,9 +106,13 @@ public final class BoxRules {
         }
         if (req.cwd() != null && (!req.cwd().startsWith("/") || req.cwd().indexOf('\0') >= 0)) {
             out.add(new Violation("cwd", "must be an absolute path"));
+        } else if (req.cwd() != null && hasDotDot(req.cwd())) {
+            // Read as written, ".." could hide a link into /proc/self: /dev/fd/../cwd.
+            out.add(new Violation("cwd", "must not contain '..', was " + req.cwd()));
         } else if (req.cwd() != null && throughSelf(req.cwd())) {
-            out.add(new Violation("cwd", "must not be under /proc/self, /proc/thread-self or /dev/fd: "
-                    + "there it would name boxd's spawner, not the new process, was " + req.cwd()));
+            out.add(new Violation("cwd", "must not lead through " + String.join(", ", SELF_LINKS)
+                    + ": the cwd is entered before the exec, when those still show the working directory and "
+                    + "descriptors inherited from boxd's spawner, was " + req.cwd()));
         }
         if (req.uid() != null && req.uid() < 0) {
             out.add(new Violation("uid", "must be 0 or more"));
@@ -137,22 +141,21 @@ public final class BoxRules {
         return requested.intValue();
     }
 
+    /** Paths that are, or lead through, links to the entering process's own {@code /proc} entry. */
+    static final List<String> SELF_LINKS = List.of("/proc/self", "/proc/thread-self", "/proc/net", "/proc/mounts",
+            "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr");
+
+    static boolean hasDotDot(String path) {
+        return List.of(path.split("/")).contains("..");
+    }
+
     /**
-     * Whether an absolute path leads, read as written, through {@code /proc/self} (or
-     * {@code /proc/thread-self}, or {@code /dev/fd}, a link into it). The cwd is entered before the
-     * exec, by whichever process spawns, so {@code /proc/self/cwd} would be boxd's own directory.
+     * Whether an absolute path without {@code ..} leads through one of {@link #SELF_LINKS}. The cwd
+     * is entered before the exec, so {@code /proc/self/cwd} would be the spawner's directory.
      */
     static boolean throughSelf(String path) {
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String p : path.split("/")) {
-            if (p.equals("..")) {
-                parts.pollLast();
-            } else if (!p.isEmpty() && !p.equals(".")) {
-                parts.addLast(p);
-            }
-        }
-        List<String> head = parts.stream().limit(2).toList();
-        return head.equals(List.of("proc", "self")) || head.equals(List.of("proc", "thread-self"))
-                || head.equals(List.of("dev", "fd"));
+        List<String> parts = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty() && !p.equals(".")).toList();
+        String head = parts.size() < 2 ? "" : "/" + parts.get(0) + "/" + parts.get(1);
+        return SELF_LINKS.contains(head);
     }
 }

@@ -15,8 +15,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The {@link BoxSaves} fragment: plain JDBC with one statement per row. */
 class BoxSavesImpl implements BoxSaves {
 
-    private static final String SELECT = "SELECT b.id, b.version, b.state, b.driver, b.cgroup_path, b.limits, b.enforced, "
-            + "b.counters, b.created_at, b.updated_at, l.label_key, l.label_value "
+    /** Every column of a box row, as {@link #row} reads them. */
+    static final String ROW_COLUMNS = "b.id, b.version, b.state, b.driver, b.cgroup_path, b.limits, b.enforced, "
+            + "b.counters, b.created_at, b.updated_at";
+
+    private static final String SELECT = "SELECT " + ROW_COLUMNS + ", l.label_key, l.label_value "
             + "FROM box b LEFT JOIN box_label l ON l.box_id = b.id WHERE b.id = ?";
 
     private final JdbcTemplate jdbc;
@@ -60,22 +63,28 @@ class BoxSavesImpl implements BoxSaves {
         return Optional.ofNullable(jdbc.query(SELECT, BoxSavesImpl::read, id));
     }
 
+    /** A box row as {@link #ROW_COLUMNS} selects it, without its labels. */
+    static BoxRecord row(ResultSet rs) throws SQLException {
+        BoxRecord rec = new BoxRecord();
+        rec.id = rs.getString("id");
+        rec.version = rs.getLong("version");
+        rec.state = BoxState.valueOf(rs.getString("state"));
+        rec.driver = rs.getString("driver");
+        rec.cgroupPath = rs.getString("cgroup_path");
+        rec.limits = PersistenceConfig.limits(rs.getString("limits"));
+        rec.enforced = PersistenceConfig.limits(rs.getString("enforced"));
+        rec.counters = rs.getString("counters");
+        rec.createdAt = instant(rs, "created_at");
+        rec.updatedAt = instant(rs, "updated_at");
+        return rec;
+    }
+
     private static BoxRecord read(ResultSet rs) throws SQLException {
         BoxRecord rec = null;
         Map<String, String> labels = new TreeMap<>();
         while (rs.next()) {
             if (rec == null) {
-                rec = new BoxRecord();
-                rec.id = rs.getString("id");
-                rec.version = rs.getLong("version");
-                rec.state = BoxState.valueOf(rs.getString("state"));
-                rec.driver = rs.getString("driver");
-                rec.cgroupPath = rs.getString("cgroup_path");
-                rec.limits = PersistenceConfig.limits(rs.getString("limits"));
-                rec.enforced = PersistenceConfig.limits(rs.getString("enforced"));
-                rec.counters = rs.getString("counters");
-                rec.createdAt = instant(rs, "created_at");
-                rec.updatedAt = instant(rs, "updated_at");
+                rec = row(rs);
             }
             String key = rs.getString("label_key");
             if (key != null) {

@@ -215,7 +215,6 @@ class ApiProblemsTest extends RealServerTest {
     @Test
     void anIntegerOutOfRangeIs400SayingTheRange() {
         for (String[] c : List.of(new String[] {"/v1/boxes/x/processes", "{\"argv\":[\"true\"],\"uid\":4294967295}", "uid"},
-                new String[] {"/v1/boxes/x/processes/adopt", "{\"pid\":1099511627776}", "pid"},
                 new String[] {"/v1/boxes/x/processes/adopt", "{\"pid\":1099511627776}", "pid"})) {
             Reply r = http.post(c[0], c[1]).badField("invalid-request", c[2]);
             assertThat(r.json().path("detail").asString()).as("%s", r)
@@ -305,6 +304,9 @@ class ApiProblemsTest extends RealServerTest {
     @Test
     void bodyWithoutContentTypeIs415() {
         Reply r = http.send("POST", "/v1/boxes", "{\"id\":\"ct\"}", null).problem(415, "unsupported-media-type");
+        assertThat(r.json().path("detail").asString()).isEqualTo("a Content-Type is required; send application/json");
+        // stop declares no consumes: Spring takes the missing header for application/octet-stream.
+        r = http.send("POST", "/v1/boxes/ct/stop", "{\"graceSeconds\":1}", null).problem(415, "unsupported-media-type");
         assertThat(r.json().path("detail").asString()).isEqualTo("a Content-Type is required; send application/json");
     }
 

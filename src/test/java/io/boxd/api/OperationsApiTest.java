@@ -86,7 +86,7 @@ class OperationsApiTest extends RealServerTest {
     void anUnknownHealthComponentIsANotFoundProblem(String path) {
         Reply r = http.get(path);
         r.problem(404, "not-found");
-        assertThat(r.json().path("detail").asString()).isEqualTo("there is no such resource: " + path);
+        assertThat(r.json().path("detail").asString()).isEqualTo("no such resource: " + path);
         assertThat(r.json().path("instance").asString()).isEqualTo(path);
     }
 

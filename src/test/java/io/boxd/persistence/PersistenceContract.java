@@ -360,6 +360,27 @@ abstract class PersistenceContract {
             creating.get(60, TimeUnit.SECONDS);
             assertThat(disagreements).as("pages whose total is not their item count, of %d", readings).isEmpty();
             assertThat(service.list(null, List.of("run=" + tag), 0, 500).total()).isEqualTo(made);
+
+            // While boxes leave the state listed, a page holds only boxes in that state, as many as its total.
+            Future<?> killing = pool.submit(() -> {
+                for (int i = 0; i < made; i += 2) {
+                    service.kill(id("c" + i));
+                }
+                return null;
+            });
+            readings = 0;
+            while (!killing.isDone() || readings == 0) {
+                BoxPage p = service.list("created", List.of("run=" + tag), 0, 500);
+                readings++;
+                if (p.items().size() != p.total()) {
+                    disagreements.add("total " + p.total() + ", items " + p.items().size());
+                }
+                p.items().stream().filter(b -> b.state() != BoxState.CREATED)
+                        .forEach(b -> disagreements.add(b.id() + " listed as created is " + b.state()));
+            }
+            killing.get(60, TimeUnit.SECONDS);
+            assertThat(disagreements).as("pages of created boxes that were not, of %d", readings).isEmpty();
+            assertThat(service.list("created", List.of("run=" + tag), 0, 500).total()).isEqualTo(made / 2);
         } finally {
             pool.shutdownNow();
         }
