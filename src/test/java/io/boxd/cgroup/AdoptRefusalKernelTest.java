@@ -204,6 +204,10 @@ class AdoptRefusalKernelTest {
         assertThat(d.kill("own")).isTrue();
         // cgroup.kill alone passed over it: alive 5 s later, and the kill failed.
         assertThat(d.populated("own")).as("the box's kill reaches a process whose exited main thread is in the box").isFalse();
+        // populated 0 comes as the threads die; the spawn server reaps the process a moment later.
+        for (int i = 0; i < 400 && Files.exists(Path.of("/proc/" + pid)); i++) {
+            Kernel.sleep(5);
+        }
         assertThat(Path.of("/proc/" + pid)).doesNotExist();
     }
 
