@@ -209,7 +209,7 @@ class AdoptRefusalKernelTest {
                 "threads->create(sub { sleep 300 }); select(undef, undef, undef, 0.2); syscall(" + sysExit + ", 0)");
     }
 
-    static void awaitMainThreadExited(long pid) {
+    static void awaitMainThreadExited(long pid) throws IOException {
         for (int i = 0; i < 400 && !Kernel.status(pid).get("State").startsWith("Z"); i++) {
             Kernel.sleep(5);
         }
