@@ -5,6 +5,7 @@ import io.boxd.limits.LimitRules;
 import io.boxd.limits.Limits;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -21,6 +22,12 @@ public final class BoxRules {
     public static final int MAX_ENV = 128;
     public static final int MAX_ENV_CHARS = 4096;
     public static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
+    /** Default and upper bound of {@code stop}'s grace period, in seconds. */
+    public static final int DEFAULT_GRACE_SECONDS = 10;
+    public static final int MAX_GRACE_SECONDS = 3600;
+    /** Paths that are, or lead through, links to the entering process's own {@code /proc} entry. */
+    static final List<String> SELF_LINKS = List.of("/proc/self", "/proc/thread-self", "/proc/net", "/proc/mounts",
+            "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr");
 
     private BoxRules() {
     }
@@ -123,10 +130,6 @@ public final class BoxRules {
         return out;
     }
 
-    /** Default and bounds of {@code stop}'s grace period, in seconds. */
-    public static final int DEFAULT_GRACE_SECONDS = 10;
-    public static final int MAX_GRACE_SECONDS = 3600;
-
     /**
      * A stop's grace period. Taken as any integer the client sent, so that one too large for an
      * {@code int} is told the real bounds, not Java's.
@@ -141,10 +144,6 @@ public final class BoxRules {
         return requested.intValue();
     }
 
-    /** Paths that are, or lead through, links to the entering process's own {@code /proc} entry. */
-    static final List<String> SELF_LINKS = List.of("/proc/self", "/proc/thread-self", "/proc/net", "/proc/mounts",
-            "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr");
-
     static boolean hasDotDot(String path) {
         return List.of(path.split("/")).contains("..");
     }
@@ -154,7 +153,7 @@ public final class BoxRules {
      * is entered before the exec, so {@code /proc/self/cwd} would be the spawner's directory.
      */
     static boolean throughSelf(String path) {
-        List<String> parts = java.util.Arrays.stream(path.split("/")).filter(p -> !p.isEmpty() && !p.equals(".")).toList();
+        List<String> parts = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty() && !p.equals(".")).toList();
         String head = parts.size() < 2 ? "" : "/" + parts.get(0) + "/" + parts.get(1);
         return SELF_LINKS.contains(head);
     }

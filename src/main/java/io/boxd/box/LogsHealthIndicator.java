@@ -2,6 +2,7 @@ package io.boxd.box;
 
 import io.boxd.BoxdProperties;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -36,7 +37,7 @@ class LogsHealthIndicator extends AbstractHealthIndicator {
     static String problem(Path logs) {
         Path where = logs;
         if (!Files.isDirectory(logs)) {
-            if (Files.exists(logs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(logs, LinkOption.NOFOLLOW_LINKS)) {
                 return logs + " is not a directory: no box's log can be made in it";
             }
             where = logs.getParent();
