@@ -24,8 +24,9 @@ public final class Procs {
         return read(pid, "cgroup").flatMap(KernelText::unifiedPath);
     }
 
+    /** The command line, read through a live thread when the main thread has exited (a zombie's is empty). */
     public Optional<String> command(int pid) {
-        return read(pid, "cmdline").map(KernelText::cmdline);
+        return liveTask(pid).flatMap(t -> read(t, "cmdline")).map(KernelText::cmdline);
     }
 
     /**

@@ -459,6 +459,9 @@ class BoxLifecycleApiTest extends RealServerTest {
                 Thread.sleep(10);
             }
             assertThat(Files.readString(proc.resolve("status"))).as("the main thread has exited").contains("State:\tZ");
+            assertThat(http.get("/v1/boxes/" + id + "/processes").json().valueStream().map(n -> n.path("command").asString()).toList())
+                    .as("listed with its command line, which the zombie main thread no longer shows").singleElement()
+                    .satisfies(c -> assertThat(c).startsWith("perl -Mthreads -e"));
             if (end.equals("stop")) {
                 Reply stopped = http.post("/v1/boxes/" + id + "/stop", "{\"graceSeconds\":2}");
                 assertThat(stopped.status()).as("%s", stopped).isEqualTo(200);

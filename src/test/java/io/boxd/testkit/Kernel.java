@@ -252,14 +252,13 @@ public final class Kernel {
             if (Files.exists(kill)) {
                 Files.writeString(kill, "1");
             } else {
-                for (long pid : procs(dir)) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
+                procs(dir).forEach(Kernel::killHard);
             }
         } catch (IOException gone) {
             // removed meanwhile
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try {
                 Files.deleteIfExists(dir);
@@ -268,8 +267,25 @@ public final class Kernel {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not remove " + dir + " (still populated: " + procs(dir) + ")", busy);
                 }
+                if (System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(200)) {
+                    // cgroup.kill passes over a process whose main thread has exited while others run.
+                    procs(dir).forEach(Kernel::killHard);
+                }
                 sleep(10);
             }
+        }
+    }
+
+    /** SIGKILL to a process, through any of its threads: one whose main thread has exited has no handle of its own. */
+    static void killHard(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false)) {
+            return;
+        }
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            tasks.map(t -> Long.parseLong(t.getFileName().toString())).flatMap(t -> ProcessHandle.of(t).stream())
+                    .findFirst().ifPresent(ProcessHandle::destroyForcibly);
+        } catch (IOException | NumberFormatException gone) {
+            // exited meanwhile
         }
     }
 
