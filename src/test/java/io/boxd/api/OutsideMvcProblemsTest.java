@@ -30,6 +30,36 @@ class OutsideMvcProblemsTest extends RealServerTest {
         assertThat(sandbox.boxDirs()).as("cgroups under %s", sandbox.baseDir).isEmpty();
     }
 
+    // ---- TRACE -------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "TRACE {0} -> {1} {2}")
+    @CsvSource(delimiter = '|', value = {
+            "/v1/boxes              | 405 | GET, POST",
+            "/v1/boxes/x            | 405 | DELETE, GET, PATCH",
+            "/actuator/health       | 405 | GET",
+            "/swagger-ui/index.html | 405 | GET, HEAD",
+            "/nosuch                | 404 | ''"})
+    void traceIsAnsweredAsAnyMethodTheRouteLacksAndNothingIsEchoed(String path, int status, String allow) throws IOException {
+        Answer trace;
+        try (RawHttp raw = new RawHttp(port)) {
+            trace = raw.head("TRACE " + path + " HTTP/1.1", "X-Echo-Check: secret-7f3a").read();
+        }
+        assertThat(trace.status()).as("%s", trace).isEqualTo(status);
+        assertThat(trace.contentType()).as("%s", trace).isEqualTo("application/problem+json");
+        assertThat(trace.json().path("type").asString()).isEqualTo("urn:boxd:problem:" + (status == 405 ? "method-not-allowed" : "not-found"));
+        assertThat(trace.body()).as("the request is not echoed").doesNotContain("secret-7f3a", "X-Echo-Check");
+        if (status == 405) {
+            assertThat(methods(trace.headers().get("allow"))).as("%s", trace).isEqualTo(methods(allow));
+            Http.Reply put = new Http(port).send("PUT", path, null);
+            assertThat(methods(trace.headers().get("allow"))).as("the Allow a PUT gets").isEqualTo(methods(put.header("Allow")));
+        }
+    }
+
+    private static java.util.Set<String> methods(String allow) {
+        return allow == null ? java.util.Set.of()
+                : Arrays.stream(allow.split(",")).map(String::trim).filter(m -> !m.isEmpty()).collect(java.util.stream.Collectors.toSet());
+    }
+
     // ---- multipart ---------------------------------------------------------------------------
 
     private static byte[] filePart(int size) {
