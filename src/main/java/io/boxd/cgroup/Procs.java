@@ -98,12 +98,11 @@ public final class Procs {
     }
 
     /**
-     * SIGTERM ({@code force=false}) or SIGKILL to the process; a process that is gone is fine. Sent
-     * through a live thread when the main thread has exited: a zombie has no handle, and kill(2)
-     * of any thread's id signals its whole process.
+     * SIGTERM ({@code force=false}) or SIGKILL to the process; a process that is gone is fine. A
+     * process whose main thread has exited still has a handle, and kill(2) of its pid signals it.
      */
     public void signal(int pid, boolean force) {
-        liveTask(pid).flatMap(ProcessHandle::of).ifPresent(ph -> {
+        ProcessHandle.of(pid).ifPresent(ph -> {
             if (force) {
                 ph.destroyForcibly();
             } else {
