@@ -113,10 +113,28 @@ class OutsideMvcProblemsTest extends RealServerTest {
         String type = "multipart/form-data; boundary=b";
         // Each on a connection of its own: Tomcat closes one whose unread body is over its swallow
         // limit (2 MiB), and a client that reused it would read nothing.
-        new Http(port).sendChunked("POST", "/v1/boxes", body, type).problem(415, "unsupported-media-type");
-        new Http(port).sendChunked("POST", "/v1/boxes/x/processes", body, type).problem(415, "unsupported-media-type");
-        Http.Reply probe = new Http(port).sendChunked("GET", "/actuator/health/liveness", body, type);
+        sendChunkedOverAReset("POST", "/v1/boxes", body, type).problem(415, "unsupported-media-type");
+        sendChunkedOverAReset("POST", "/v1/boxes/x/processes", body, type).problem(415, "unsupported-media-type");
+        Http.Reply probe = sendChunkedOverAReset("GET", "/actuator/health/liveness", body, type);
         assertThat(probe.status()).as("%s", probe).isEqualTo(200);
+    }
+
+    /**
+     * A server that answers before it has read a large body closes the connection with the rest
+     * unread, and the TCP reset can take its answer with it while the client still sends (seen once
+     * in CI: "chunked transfer encoding, state: READING_LENGTH"). That transport race, and only
+     * that, is tried again, at most twice.
+     */
+    private Http.Reply sendChunkedOverAReset(String method, String path, byte[] body, String type) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new Http(port).sendChunked(method, path, body, type);
+            } catch (AssertionError e) {
+                if (attempt == 3 || !(e.getCause() instanceof IOException)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     // ---- forms -------------------------------------------------------------------------------
