@@ -4,6 +4,7 @@
 // it measures (on 2 cores a JVM client used about a quarter of the machine).
 // Every status code is checked; a wrong one ends the run with the response.
 // Usage: lifecycle PORT CLIENTS LIFECYCLES WARMUP   (token from $BOXD_TOKEN, host 127.0.0.1)
+// BENCH_PACE_US=N: each client sleeps N µs after each lifecycle (a steady load, not a benchmark).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 static int port, clients, total;
+static long pace_us;
 static const char *token;
 static char prefix[64];
 static long long *lat;
@@ -127,6 +129,7 @@ static void *client(void *arg) {
         pthread_mutex_lock(&mu);
         for (int s = 0; s < 4; s++) step_ns[s] += t[s + 1] - t[s];
         pthread_mutex_unlock(&mu);
+        if (pace_us > 0) usleep(pace_us);
     }
     close(fd);
     return NULL;
@@ -158,6 +161,7 @@ int main(int argc, char **argv) {
     int n = atoi(argv[3]), warmup = atoi(argv[4]);
     if (clients < 1 || clients > 64 || n < 1) { fprintf(stderr, "CLIENTS 1..64, LIFECYCLES >= 1\n"); return 2; }
     token = getenv("BOXD_TOKEN");
+    if (getenv("BENCH_PACE_US")) pace_us = atol(getenv("BENCH_PACE_US"));
     if (token && !*token) token = NULL;
     char tag[64];
     long run_id = (long) (now() % 1000000000LL);

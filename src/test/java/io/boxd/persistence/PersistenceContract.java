@@ -44,6 +44,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -142,6 +143,19 @@ abstract class PersistenceContract {
         assertThat(applied).as("every migration applied, in order").containsExactlyElementsOf(files);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\" = FALSE").query(Long.class).single())
                 .isZero();
+    }
+
+    @Test
+    void h2HousekeepingRunsOnTheH2FileAndStopsItselfOnPostgres() throws Exception {
+        SmartLifecycle housekeeping = ctx.getBean("h2Housekeeping", SmartLifecycle.class);
+        boolean h2 = expectedDatabase().equals("H2");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (housekeeping.isRunning() != h2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        // on H2 it has run for a while by now (the interval is 1 s), and must still run
+        Thread.sleep(1500);
+        assertThat(housekeeping.isRunning()).as("H2 housekeeping running on " + expectedDatabase()).isEqualTo(h2);
     }
 
     @Test
