@@ -61,7 +61,11 @@ class H2Housekeeping implements SmartLifecycle {
         }
     }
 
-    /** The MVStore behind an embedded, writable H2 file database, or null. */
+    /**
+     * The MVStore behind an embedded, writable H2 file database, or null when there is none. A
+     * store that H2 closed (after a failed write: a full disk) is an error, not "none": H2 opens
+     * the database again once a connection can, and housekeeping must go on then.
+     */
     static MVStore fileStore(Connection c) throws SQLException {
         if (!c.isWrapperFor(JdbcConnection.class)
                 || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
@@ -70,7 +74,13 @@ class H2Housekeeping implements SmartLifecycle {
         Store store = session.getDatabase().getStore();
         MVStore mv = store == null ? null : store.getMvStore();
         FileStore<?> file = mv == null ? null : mv.getFileStore();
-        return file == null || mv.isClosed() || mv.isReadOnly() || file.getFileName() == null ? null : mv;
+        if (file == null || file.getFileName() == null || mv.isReadOnly()) {
+            return null;
+        }
+        if (mv.isClosed()) {
+            throw new SQLException("the H2 database " + file.getFileName() + " is closed", "08003");
+        }
+        return mv;
     }
 
     private void tick() {

@@ -20,7 +20,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -41,6 +44,9 @@ class DiskFullApiTest extends RealServerTest {
 
     @Value("${spring.datasource.url}")
     String datasourceUrl;
+
+    @Autowired
+    ApplicationContext ctx;
 
     /** Where a box (uid 65534) looks for the file that tells it to exit. */
     Path trigger;
@@ -128,6 +134,8 @@ class DiskFullApiTest extends RealServerTest {
         String after = unique("after");
         Reply created = http.post("/v1/boxes", "{\"id\":\"" + after + "\"}");
         assertThat(created.status()).as("the first create after room was made: %s", created).isEqualTo(201);
+        assertThat(ctx.getBean("h2Housekeeping", SmartLifecycle.class).isRunning())
+                .as("H2 housekeeping still runs after the database was closed and opened again").isTrue();
         Reply killed = http.post("/v1/boxes/" + filler + "/kill", "");
         assertThat(killed.status()).as("%s", killed).isEqualTo(200);
         assertThat(killed.json().path("state").asString()).isEqualTo("STOPPED");

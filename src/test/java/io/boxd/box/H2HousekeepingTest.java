@@ -1,11 +1,13 @@
 package io.boxd.box;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +15,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,44 @@ class H2HousekeepingTest {
                 housekeeping.stop();
                 assertThat(housekeeping.isRunning()).isFalse();
             }
+        }
+    }
+
+    @Test
+    void aDatabaseH2ClosedIsAFailureToTryAgainNotAReasonToStop() throws Exception {
+        Path db = dir.resolve("closed");
+        String url;
+        try (HikariDataSource ds = h2(db, 0)) {
+            lifecycles(ds, 0, 10, null);
+            url = ds.getJdbcUrl();
+        }
+        Connection held = DriverManager.getConnection(url, "sa", "");
+        try {
+            try (Connection other = DriverManager.getConnection(url, "sa", ""); Statement s = other.createStatement()) {
+                s.execute("SHUTDOWN"); // as H2 closes the database after a failed write (a full disk)
+            } catch (SQLException closedUnderIt) {
+                // H2 may report its own shutdown on the connection that asked for it
+            }
+            // a connection to the closed database, as a pool can hand out before it tests one
+            H2Housekeeping housekeeping = new H2Housekeeping(new SingleConnectionDataSource(held, true),
+                    new H2Properties(Duration.ofMillis(20)));
+            assertThatThrownBy(housekeeping::compactOnce).isInstanceOf(SQLException.class);
+            housekeeping.start();
+            try {
+                Thread.sleep(300);
+                assertThat(housekeeping.isRunning()).as("housekeeping after passes on a closed database").isTrue();
+            } finally {
+                housekeeping.stop();
+            }
+        } finally {
+            try {
+                held.close();
+            } catch (SQLException alreadyClosed) {
+                // closed with its database
+            }
+        }
+        try (HikariDataSource ds = h2(db, 0)) {
+            assertThat(new H2Housekeeping(ds, new H2Properties(Duration.ZERO)).compactOnce()).as("a pass once it is open again").isPositive();
         }
     }
 
