@@ -1,5 +1,6 @@
 package io.boxd.box;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -108,6 +109,12 @@ class H2Housekeeping implements SmartLifecycle {
     public void start() {
         if (!props.housekeeping()) {
             log.info("H2 housekeeping is off (boxd.h2.housekeeping-interval=0)");
+            return;
+        }
+        // Known before any connection: on PostgreSQL a pass would only wait for a connection
+        // while the server is down, and log "H2 housekeeping failed" on a host without H2.
+        if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null && !pool.getJdbcUrl().startsWith("jdbc:h2:")) {
+            log.debug("the records are not in H2: no H2 housekeeping");
             return;
         }
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -113,6 +113,17 @@ class H2HousekeepingTest {
     }
 
     @Test
+    void neverStartsOnAPoolThatIsNotH2() {
+        try (HikariDataSource ds = new HikariDataSource()) {
+            // nothing listens there: a pass would wait for a connection and then fail
+            ds.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/boxd");
+            H2Housekeeping housekeeping = new H2Housekeeping(ds, new H2Properties(Duration.ofMillis(20)));
+            housekeeping.start();
+            assertThat(housekeeping.isRunning()).isFalse();
+        }
+    }
+
+    @Test
     void offWhenTheIntervalIsZero() throws Exception {
         try (HikariDataSource ds = h2(dir.resolve("off"), 0)) {
             H2Housekeeping housekeeping = new H2Housekeeping(ds, new H2Properties(Duration.ZERO));
