@@ -113,7 +113,7 @@ class H2Housekeeping implements SmartLifecycle {
         }
         // Known before any connection: on PostgreSQL a pass would only wait for a connection
         // while the server is down, and log "H2 housekeeping failed" on a host without H2.
-        if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null && !pool.getJdbcUrl().startsWith("jdbc:h2:")) {
+        if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null && !PersistenceConfig.isH2(pool)) {
             log.debug("the records are not in H2: no H2 housekeeping");
             return;
         }

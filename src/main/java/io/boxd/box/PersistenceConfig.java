@@ -43,7 +43,7 @@ class PersistenceConfig {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                if (bean instanceof HikariDataSource ds && ds.getJdbcUrl() != null && ds.getJdbcUrl().startsWith("jdbc:h2:")) {
+                if (bean instanceof HikariDataSource ds && isH2(ds)) {
                     ds.setExceptionOverride(new DeadConnectionEviction());
                     if (ds.getConnectionTestQuery() == null) {
                         ds.setConnectionTestQuery("SELECT 1");
@@ -52,6 +52,11 @@ class PersistenceConfig {
                 return bean;
             }
         };
+    }
+
+    /** Whether the pool's JDBC URL names an H2 database. */
+    static boolean isH2(HikariDataSource ds) {
+        return ds.getJdbcUrl() != null && ds.getJdbcUrl().startsWith("jdbc:h2:");
     }
 
     @Bean

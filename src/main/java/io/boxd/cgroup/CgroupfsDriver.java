@@ -315,18 +315,18 @@ public class CgroupfsDriver implements BoxDriver {
         if (now.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
-        if (!now.get().equals("/" + rel) && procs.liveTask(pid).filter(t -> t != pid).isPresent()) {
-            // Its main thread exited between the check and the write, and stayed where it was: put
-            // the threads that moved back with it, where a kill of their own cgroup still reaches them.
-            try {
-                fs.write(now.get().substring(1), "cgroup.procs", Integer.toString(pid));
-            } catch (RuntimeException e) {
-                log.warn("pid {}'s threads moved into box {} without its exited main thread, and could not be moved back: {}",
-                        pid, boxId, e.getMessage());
-            }
-            throw new NotAdoptableException(Adoption.mainThreadExited(pid));
-        }
         if (!now.get().equals("/" + rel)) {
+            if (procs.liveTask(pid).filter(t -> t != pid).isPresent()) {
+                // Its main thread exited between the check and the write, and stayed where it was: put
+                // the threads that moved back with it, where a kill of their own cgroup still reaches them.
+                try {
+                    fs.write(now.get().substring(1), "cgroup.procs", Integer.toString(pid));
+                } catch (RuntimeException e) {
+                    log.warn("pid {}'s threads moved into box {} without its exited main thread, and could not be moved back: {}",
+                            pid, boxId, e.getMessage());
+                }
+                throw new NotAdoptableException(Adoption.mainThreadExited(pid));
+            }
             throw new DriverException("pid " + pid + " is in " + now.get() + " after the write to "
                     + fs.resolve(rel + "/cgroup.procs") + ", not /" + rel);
         }
@@ -396,7 +396,10 @@ public class CgroupfsDriver implements BoxDriver {
         }
     }
 
-    /** For kernels without {@code cgroup.kill}: freeze so nothing forks, SIGKILL every pid, thaw. */
+    /**
+     * Freeze so nothing forks, SIGKILL every pid, thaw: the kill on kernels without
+     * {@code cgroup.kill}, and for what {@code cgroup.kill} passed over.
+     */
     private void freezeAndKill(String rel) {
         boolean frozen = fs.fileExists(rel, "cgroup.freeze");
         if (frozen) {

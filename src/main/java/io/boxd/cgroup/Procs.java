@@ -24,9 +24,13 @@ public final class Procs {
         return read(pid, "cgroup").flatMap(KernelText::unifiedPath);
     }
 
-    /** The command line, read through a live thread when the main thread has exited (a zombie's is empty). */
+    /** The command line; read through a live thread when the main thread has exited, whose own is empty. */
     public Optional<String> command(int pid) {
-        return liveTask(pid).flatMap(t -> read(t, "cmdline")).map(KernelText::cmdline);
+        Optional<String> own = read(pid, "cmdline").map(KernelText::cmdline);
+        if (own.isEmpty() || !own.get().isEmpty()) {
+            return own;
+        }
+        return liveTask(pid).filter(t -> t != pid).flatMap(t -> read(t, "cmdline")).map(KernelText::cmdline).or(() -> own);
     }
 
     /**
@@ -75,7 +79,7 @@ public final class Procs {
     }
 
     /** {@code pid} while its main thread runs; else one of its threads that still runs; else empty. */
-    public Optional<Integer> liveTask(int pid) {
+    Optional<Integer> liveTask(int pid) {
         Optional<String> stat = read(pid, "stat");
         if (stat.isEmpty()) {
             return Optional.empty();

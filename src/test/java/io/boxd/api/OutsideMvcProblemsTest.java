@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,9 +57,9 @@ class OutsideMvcProblemsTest extends RealServerTest {
         }
     }
 
-    private static java.util.Set<String> methods(String allow) {
-        return allow == null ? java.util.Set.of()
-                : Arrays.stream(allow.split(",")).map(String::trim).filter(m -> !m.isEmpty()).collect(java.util.stream.Collectors.toSet());
+    private static Set<String> methods(String allow) {
+        return allow == null ? Set.of()
+                : Arrays.stream(allow.split(",")).map(String::trim).filter(m -> !m.isEmpty()).collect(Collectors.toSet());
     }
 
     // ---- multipart ---------------------------------------------------------------------------

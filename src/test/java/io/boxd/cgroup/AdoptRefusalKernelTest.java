@@ -159,10 +159,10 @@ class AdoptRefusalKernelTest {
     @Test
     void aProcessWhoseMainThreadHasExitedIsRefusedByItsPidAndItsThreadAlike() throws Exception {
         // The kernel would move the thread that runs, not the exited main thread.
-        Process perl = new ProcessBuilder(mainThreadExits()).start();
+        Process perl = new ProcessBuilder(Kernel.mainThreadExits()).start();
         try {
             long thread = awaitSecondThread(perl.pid());
-            awaitMainThreadExited(perl.pid());
+            Kernel.awaitMainThreadExited(perl.pid());
             assertThat(Kernel.status(thread).get("State")).as("the other thread runs").doesNotStartWith("Z");
             String why = "process " + perl.pid() + " runs on without its main thread";
 
@@ -179,9 +179,9 @@ class AdoptRefusalKernelTest {
     void killReapsABoxProcessWhoseMainThreadHasExitedWhichMayBeAdoptedAgain() throws Exception {
         CgroupfsDriver d = driver();
         d.create("own", Limits.NONE);
-        int pid = d.spawn("own", new SpawnSpec(mainThreadExits(), Map.of("PATH", "/usr/bin:/bin"), null, null, null,
+        int pid = d.spawn("own", new SpawnSpec(Kernel.mainThreadExits(), Map.of("PATH", "/usr/bin:/bin"), null, null, null,
                 tmp.resolve("log"))).pid();
-        awaitMainThreadExited(pid);
+        Kernel.awaitMainThreadExited(pid);
 
         d.adopt("own", pid);
         assertThat(d.populated("own")).isTrue();
@@ -193,27 +193,6 @@ class AdoptRefusalKernelTest {
             Kernel.sleep(5);
         }
         assertThat(Path.of("/proc/" + pid)).doesNotExist();
-    }
-
-    /**
-     * perl whose main thread ends by the raw exit syscall (pthread_exit's), not exit_group, while a
-     * thread sleeps on; the syscall's number is 60 on x86-64 and 93 on the generic table (arm64,
-     * riscv64), and the test is skipped elsewhere.
-     */
-    static List<String> mainThreadExits() {
-        String arch = System.getProperty("os.arch");
-        org.junit.jupiter.api.Assumptions.assumeTrue(List.of("amd64", "x86_64", "aarch64", "riscv64").contains(arch),
-                "no exit syscall number known here for " + arch);
-        int sysExit = arch.equals("amd64") || arch.equals("x86_64") ? 60 : 93;
-        return List.of("perl", "-Mthreads", "-e",
-                "threads->create(sub { sleep 300 }); select(undef, undef, undef, 0.2); syscall(" + sysExit + ", 0)");
-    }
-
-    static void awaitMainThreadExited(long pid) throws IOException {
-        for (int i = 0; i < 400 && !Kernel.status(pid).get("State").startsWith("Z"); i++) {
-            Kernel.sleep(5);
-        }
-        assertThat(Kernel.status(pid).get("State")).as("the main thread has exited").startsWith("Z");
     }
 
     @Test

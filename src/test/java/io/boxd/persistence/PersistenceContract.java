@@ -146,7 +146,7 @@ abstract class PersistenceContract {
     }
 
     @Test
-    void h2HousekeepingRunsOnTheH2FileAndStopsItselfOnPostgres() throws Exception {
+    void h2HousekeepingRunsOnTheH2FileAndNotOnPostgres() throws Exception {
         SmartLifecycle housekeeping = ctx.getBean("h2Housekeeping", SmartLifecycle.class);
         boolean h2 = expectedDatabase().equals("H2");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
