@@ -179,8 +179,13 @@ static void become(const char *uid, const char *gid) {
 
 static void child(int st, int go, int forked, const struct target *t) {
     st_w = st;
-    signal(SIGCHLD, SIG_DFL); /* an ignored SIGCHLD would outlive the exec */
-    signal(SIGPIPE, SIG_DFL);
+    /* Every signal to its default: an ignored one outlives the exec (the server ignores SIGCHLD
+       and SIGPIPE; a boxd started under nohup passes on an ignored SIGHUP, a shell's background
+       job an ignored SIGINT and SIGQUIT). By the raw syscall: libc's sigaction refuses the two
+       signals it keeps for itself. An all-zero kernel sigaction is SIG_DFL on every layout;
+       SIGKILL and SIGSTOP refuse, as they may. */
+    unsigned long dfl[4] = {0};
+    for (int s = 1; s <= 64; s++) syscall(SYS_rt_sigaction, s, dfl, NULL, 8);
     /* A session of its own: not boxd's terminal (a box could type into the operator's shell
        with TIOCSTI, and a ^C meant for boxd would kill it), and a clean signal mask, not the
        JVM's (which blocks SIGQUIT). */
@@ -268,6 +273,46 @@ static int cgroup_of(pid_t pid, char *out, size_t cap) {
     return 0;
 }
 
+/* A number from a cgroup file; 0 for "max" or no file (no pids controller there). */
+static int read_number(const char *dir, const char *name, long long *out) {
+    char path[4200], buf[64];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0 || buf[0] < '0' || buf[0] > '9') return 0;
+    buf[n] = 0;
+    *out = strtoll(buf, NULL, 10);
+    return 1;
+}
+
+/* PidsRoom.check's twin: a fork is held to pids.max, a move is not (cgroup-v2.rst), so a child
+   that moved itself in is checked at the box and every cgroup above it, up to the mount.
+   1, with why, when one of them now holds more tasks than its pids.max. */
+static int pids_over(const struct target *t, char *why, size_t cap) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", t->procs);
+    char *slash = strrchr(dir, '/');
+    if (!slash) return 0;
+    *slash = 0;
+    size_t len = strlen(dir), cl = strlen(t->cgroup);
+    /* the mount is the box's directory less its cgroup path; where they do not line up, the box alone */
+    size_t mount = cl < len && strcmp(dir + len - cl, t->cgroup) == 0 ? len - cl : len;
+    while (len > 0) {
+        long long max, cur;
+        if (read_number(dir, "pids.max", &max) && read_number(dir, "pids.current", &cur) && cur > max) {
+            snprintf(why, cap, "pids.max: %s has pids.current %lld with the new process, over its pids.max %lld", dir, cur, max);
+            return 1;
+        }
+        slash = strrchr(dir, '/');
+        if (!slash || (size_t)(slash - dir) <= mount) break;
+        *slash = 0;
+        len = strlen(dir);
+    }
+    return 0;
+}
+
 static void spawn_one(const struct target *t) {
     for (int may_clone = 1; may_clone >= 0; may_clone--) {
         int st[2], go[2];
@@ -314,10 +359,11 @@ static void spawn_one(const struct target *t) {
                 return;
             }
         }
-        char where[4096];
+        char where[4096], full[MSG_MAX];
         int known = cgroup_of(pid, where, sizeof where);
         int misplaced = !known || strcmp(where, t->cgroup) != 0;
-        if (misplaced) {
+        int over = !inside && !misplaced && pids_over(t, full, sizeof full);
+        if (misplaced || over) {
             kill(pid, SIGKILL);
         } else {
             ssize_t ignored = write(go[1], "g", 1); /* a child that died early is seen below */
@@ -334,6 +380,8 @@ static void spawn_one(const struct target *t) {
         } else if (misplaced) {
             reply("failed 125 pid %d is in %s, not %s; killed it before it ran the target", (int)pid,
                   known ? where : "no cgroup", t->cgroup);
+        } else if (over) {
+            reply("failed 0 %s; killed it before it ran the target", full);
         } else if (said[7]) {
             reply("failed %s", said + 7);
         } else {

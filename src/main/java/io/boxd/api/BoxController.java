@@ -102,7 +102,7 @@ class BoxController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Remove a box's cgroup (409 if processes live, unless force=true); the record and history stay")
+    @Operation(summary = "Remove a box's cgroup (409 if processes live, unless force=true); the record and history stay; a delete whose kill or rmdir fails leaves a live box with a delete-failed event")
     void delete(@PathVariable String id,
                 @Parameter(schema = @Schema(type = "boolean", defaultValue = "false")) @RequestParam(required = false) String force,
                 HttpServletRequest request) {
@@ -111,7 +111,7 @@ class BoxController {
 
     @PostMapping(path = "/{id}/processes", consumes = "application/json")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Start a process inside the box, in a session of its own (it joins the cgroup before it execs); 422 exec-failed when its uid cannot run the program or enter cwd")
+    @Operation(summary = "Start a process inside the box, in a session of its own (it joins the cgroup before it execs); 422 exec-failed when its uid cannot run the program or enter cwd; 409 pids-limit-reached when the box or a cgroup above it is at its pids.max")
     SpawnedProcess spawn(@PathVariable String id, @RequestBody NewProcess body) {
         return boxes.spawn(id, body);
     }

@@ -9,6 +9,7 @@ import io.boxd.driver.ExecFailedException;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.NoSuchProcessException;
 import io.boxd.driver.NotAdoptableException;
+import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnFailedException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -106,6 +107,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ExecFailedException.class)
     ResponseEntity<ProblemDetail> execFailed(ExecFailedException e) {
         return respond(Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "exec-failed", e.getMessage()));
+    }
+
+    @ExceptionHandler(PidsLimitException.class)
+    ResponseEntity<ProblemDetail> pidsLimit(PidsLimitException e) {
+        return respond(Problems.of(HttpStatus.CONFLICT, "pids-limit-reached", e.getMessage()));
     }
 
     @ExceptionHandler(SpawnFailedException.class)

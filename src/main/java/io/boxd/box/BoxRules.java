@@ -4,10 +4,13 @@ import io.boxd.box.BoxProblems.Invalid.Violation;
 import io.boxd.limits.LimitRules;
 import io.boxd.limits.Limits;
 import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Pure input rules. Anything that reaches the filesystem has passed these first. */
@@ -91,10 +94,14 @@ public final class BoxRules {
                 String a = argv.get(i);
                 if (a == null || a.length() > MAX_ARG_CHARS || a.indexOf('\0') >= 0) {
                     out.add(new Violation("argv[" + i + "]", "must be a string of at most " + MAX_ARG_CHARS + " characters without NUL"));
+                } else {
+                    unicode("argv[" + i + "]", a).ifPresent(out::add);
                 }
             }
             if (argv.get(0) != null && argv.get(0).isEmpty()) {
                 out.add(new Violation("argv[0]", "must not be empty"));
+            } else if (out.isEmpty()) {
+                pathText("argv[0]", argv.get(0)).ifPresent(out::add);
             }
         }
         Map<String, String> env = req.env();
@@ -108,11 +115,17 @@ public final class BoxRules {
                 }
                 if (v == null || v.length() > MAX_ENV_CHARS || v.indexOf('\0') >= 0) {
                     out.add(new Violation("env." + k, "must be a string of at most " + MAX_ENV_CHARS + " characters without NUL"));
+                } else {
+                    unicode("env." + k, v).ifPresent(out::add);
                 }
             });
         }
-        if (req.cwd() != null && (!req.cwd().startsWith("/") || req.cwd().indexOf('\0') >= 0)) {
+        if (req.cwd() != null && req.cwd().indexOf('\0') >= 0) {
+            out.add(new Violation("cwd", "must not contain NUL"));
+        } else if (req.cwd() != null && !req.cwd().startsWith("/")) {
             out.add(new Violation("cwd", "must be an absolute path"));
+        } else if (req.cwd() != null && pathText("cwd", req.cwd()).isPresent()) {
+            out.add(pathText("cwd", req.cwd()).get());
         } else if (req.cwd() != null && hasDotDot(req.cwd())) {
             // Read as written, ".." could hide a link into /proc/self: /dev/fd/../cwd.
             out.add(new Violation("cwd", "must not contain '..', was " + req.cwd()));
@@ -128,6 +141,38 @@ public final class BoxRules {
             out.add(new Violation("gid", "must be 0 or more"));
         }
         return out;
+    }
+
+    /** A string that UTF-8 cannot carry: a lone UTF-16 surrogate (JSON's "\\ud800" escapes make one). */
+    private static Optional<Violation> unicode(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(new Violation(field, "must be valid Unicode: an unpaired surrogate at index " + i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why {@code s} cannot name a file here, if it cannot: {@link #unicode}, then {@link #fileName}. */
+    private static Optional<Violation> pathText(String field, String s) {
+        return unicode(field, s).or(() -> fileName(field, s));
+    }
+
+    /**
+     * A path the JVM cannot name: it encodes file names in the host's locale (sun.jnu.encoding),
+     * so under LANG=C any non-ASCII name is one.
+     */
+    private static Optional<Violation> fileName(String field, String s) {
+        try {
+            Path.of(s);
+            return Optional.empty();
+        } catch (InvalidPathException e) {
+            return Optional.of(new Violation(field, "cannot be a file name on this host (" + e.getReason() + " in the JVM's file name encoding "
+                    + System.getProperty("sun.jnu.encoding") + ")"));
+        }
     }
 
     /**

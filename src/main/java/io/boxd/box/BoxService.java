@@ -255,7 +255,8 @@ public class BoxService {
         SpawnIdentity.Identity as = identity.resolve(req.uid(), req.gid());
         Map<String, String> env = req.env() == null ? Map.of() : req.env();
         if (Executables.resolve(req.argv().get(0), env.get("PATH"), cwd).isEmpty()) {
-            throw new Invalid("argv[0]", "is not an executable file (searched PATH): " + req.argv().get(0));
+            String program = req.argv().get(0);
+            throw new Invalid("argv[0]", "is not an executable file" + (program.contains("/") ? "" : " (searched PATH)") + ": " + program);
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
@@ -369,13 +370,43 @@ public class BoxService {
                 throw new Conflict("box-has-processes",
                         "box '" + id + "' has live processes; kill or stop it first, or DELETE with force=true");
             }
+            BoxState before = rec.state;
             rec.state(BoxState.REMOVING);
             // An empty box's counters are final already: they go in with the intent, one commit.
             List<BoxEvent> taken = force ? List.of() : takeFinalCounters(rec);
             rec = saveWith(rec, taken);
-            removeNow(rec, force);
+            try {
+                removeNow(rec, force);
+            } catch (RuntimeException e) {
+                keepAfterFailedDelete(id, before, force, e);
+                throw e;
+            }
             return null;
         });
+    }
+
+    /**
+     * A delete whose kill or rmdir failed (a process stuck in the kernel outlives the kill
+     * timeout) leaves the box as a live box again, not REMOVING: it can be killed, stopped,
+     * listed and deleted as before, and its history says why the delete failed. Where the cgroup
+     * is gone or the record cannot be saved, REMOVING stays for reconciliation to finish. Caller
+     * holds the lock.
+     */
+    private void keepAfterFailedDelete(String id, BoxState before, boolean force, RuntimeException cause) {
+        try {
+            if (!driver.exists(id)) {
+                return;
+            }
+            BoxRecord rec = load(id);
+            boolean populated = driver.populated(id);
+            rec.state(populated ? BoxState.RUNNING : force && before == BoxState.RUNNING ? BoxState.STOPPED : before);
+            saveWith(rec, BoxEvent.of(id, "delete-failed", "the box stays " + rec.state + ": " + cause.getMessage()));
+            watcher.watch(id);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            log.warn("box {}: the delete failed and the box could not be restored, so it stays REMOVING for reconcile: {}",
+                    id, e.getMessage());
+        }
     }
 
     /**

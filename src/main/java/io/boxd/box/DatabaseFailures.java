@@ -1,5 +1,6 @@
 package io.boxd.box;
 
+import io.boxd.driver.DriverException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -30,6 +31,9 @@ public final class DatabaseFailures {
     /** True when {@code e} says the database could not be reached, read or written, rather than refused a statement. */
     public static boolean unavailable(Throwable e) {
         for (Throwable t : chain(e)) {
+            if (t instanceof DriverException) {
+                return false;   // the kernel's I/O error (a cgroup file), not the database's
+            }
             if (closedOrUnwritable(t) || t instanceof DataAccessResourceFailureException
                     || t instanceof TransientDataAccessResourceException || t instanceof CannotCreateTransactionException
                     || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException

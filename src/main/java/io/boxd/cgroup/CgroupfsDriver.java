@@ -296,7 +296,7 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
         String rel = requireBox(boxId);
-        return spawner.spawn(boxId, fs.resolve(rel + "/cgroup.procs"), "/" + rel, spec);
+        return spawner.spawn(boxId, fs.resolve(rel + "/cgroup.procs"), "/" + rel, spec, () -> PidsRoom.check(fs, rel));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.boxd.cgroup;
 
 import io.boxd.driver.ExecFailedException;
+import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +39,8 @@ final class SpawnServer {
 
     private final Command command;
     private final long timeoutMillis;
-    private Process server;
+    /** Volatile for {@link #pid}, which must not wait for a spawn in progress. */
+    private volatile Process server;
     private OutputStream to;
     private InputStream from;
 
@@ -56,7 +58,7 @@ final class SpawnServer {
         if (server != null && server.isAlive()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(command.get()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(command.get()).directory(Spawner.ROOT_DIR).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();
         server = pb.start();
         to = server.getOutputStream();
@@ -112,6 +114,9 @@ final class SpawnServer {
         String why = sp < 0 ? "" : rest.substring(sp + 1);
         if (code.equals("127") && (why.startsWith("exec ") || why.startsWith("chdir "))) {
             return new ExecFailedException(why + "; nothing runs in " + cgroup);
+        }
+        if (why.startsWith(PidsRoom.REFUSAL)) {
+            return new PidsLimitException(why);
         }
         return new SpawnFailedException("spawn into " + cgroup + " failed (exit " + code + ")" + (why.isEmpty() ? "" : ": " + why));
     }
@@ -177,8 +182,13 @@ final class SpawnServer {
         }
     }
 
-    synchronized OptionalLong pid() {
-        return server == null || !server.isAlive() ? OptionalLong.empty() : OptionalLong.of(server.pid());
+    /**
+     * Not synchronized: an adopt asks for every server's pid ({@link SpawnServers#pids}) while it
+     * holds the pool's lock, and a spawn holds its server's monitor for up to the attach timeout.
+     */
+    OptionalLong pid() {
+        Process p = server;
+        return p == null || !p.isAlive() ? OptionalLong.empty() : OptionalLong.of(p.pid());
     }
 
     synchronized void close() {

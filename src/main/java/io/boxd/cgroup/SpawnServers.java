@@ -43,7 +43,7 @@ final class SpawnServers {
     private final Deque<SpawnServer> idle = new ArrayDeque<>();
     private final List<SpawnServer> all = new ArrayList<>();
 
-    private SpawnServers(String kind, SpawnServer.Command command, long timeoutMillis) {
+    SpawnServers(String kind, SpawnServer.Command command, long timeoutMillis) {
         this.kind = kind;
         this.command = command;
         this.timeoutMillis = timeoutMillis;

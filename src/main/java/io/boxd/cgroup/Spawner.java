@@ -1,5 +1,6 @@
 package io.boxd.cgroup;
 
+import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Starts a process that is inside its cgroup before it runs any code of its own: through
@@ -77,6 +79,9 @@ public final class Spawner {
 
     private static final FileAttribute<Set<PosixFilePermission>> LOG_FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
+
+    /** Where every spawner runs, and so what a box process inherits as its working directory. */
+    static final java.io.File ROOT_DIR = new java.io.File("/");
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -148,7 +153,9 @@ public final class Spawner {
      * choose. The request's environment and cwd come later, through {@link #release}.
      */
     public static ProcessBuilder builder(List<String> cmd, SpawnSpec spec, String boxId) {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // In /, not boxd's working directory: a cwd that is a symlink into /proc/self leads to the
+        // working directory the process inherited (the request's cwd is checked only by name).
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT_DIR);
         pb.environment().clear();
         pb.environment().putAll(wrapperEnvironment());
         ensureLogFile(spec);
@@ -223,7 +230,11 @@ public final class Spawner {
         return env;
     }
 
-    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec) {
+    /**
+     * @param room after a move, why the box has no room for the process ({@link PidsRoom}), if so:
+     *             the spawn servers check that themselves
+     */
+    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec, Supplier<Optional<String>> room) {
         if (servers.isPresent()) {
             Instant startedAt = Instant.now();
             int pid = servers.get().spawn(boxId, cgroupProcs, expectedCgroup, spec);
@@ -240,6 +251,10 @@ public final class Spawner {
         int pid = (int) p.pid();
         try {
             awaitPlacement(p, pid, expectedCgroup);
+            Optional<String> full = room.get();
+            if (full.isPresent()) {
+                throw new PidsLimitException(full.get() + "; killed it before it ran the target");
+            }
             try (OutputStream release = p.getOutputStream()) {
                 release.write(release(spec, boxId));
             }

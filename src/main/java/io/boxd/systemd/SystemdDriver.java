@@ -4,6 +4,7 @@ import io.boxd.cgroup.CgroupFs;
 import io.boxd.cgroup.CgroupfsDriver;
 import io.boxd.cgroup.KernelText;
 import io.boxd.cgroup.LimitPlan;
+import io.boxd.cgroup.PidsRoom;
 import io.boxd.cgroup.Procs;
 import io.boxd.cgroup.Spawner;
 import io.boxd.cgroup.StatsReader;
@@ -189,7 +190,7 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
         String rel = requireBox(boxId);
-        return spawner.spawn(boxId, spec, pid -> placeInScope(boxId, pid), "/" + rel);
+        return spawner.spawn(boxId, spec, pid -> placeInScope(boxId, pid), "/" + rel, where -> PidsRoom.check(fs, where.substring(1)));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.boxd.systemd;
 
+import io.boxd.cgroup.PidsRoom;
 import io.boxd.cgroup.Procs;
 import io.boxd.cgroup.Spawner;
+import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 /**
@@ -46,8 +49,11 @@ final class SystemdSpawner {
     /**
      * @param place asks systemd to put the pid in the box (throws when it could not)
      * @param cgroupPrefix the box's cgroup path as {@code /proc/<pid>/cgroup} shows it
+     * @param room given the cgroup the pid was moved to (as {@code /proc} shows it), why that or a
+     *             cgroup above has no room for it ({@link PidsRoom}): a move is not held to pids.max
      */
-    SpawnedProcess spawn(String boxId, SpawnSpec spec, IntConsumer place, String cgroupPrefix) {
+    SpawnedProcess spawn(String boxId, SpawnSpec spec, IntConsumer place, String cgroupPrefix,
+                         Function<String, Optional<String>> room) {
         ProcessBuilder pb = Spawner.builder(command(spec), spec, boxId).redirectErrorStream(true);
         Instant startedAt = Instant.now();
         Process p;
@@ -63,6 +69,10 @@ final class SystemdSpawner {
             if (where.isEmpty() || !where.get().startsWith(cgroupPrefix + "/")) {
                 throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not under " + cgroupPrefix
                         + ", after systemd placed it; killed it before it ran the target");
+            }
+            Optional<String> full = room.apply(where.get());
+            if (full.isPresent()) {
+                throw new PidsLimitException(full.get() + "; killed it before it ran the target");
             }
             try (OutputStream release = p.getOutputStream()) {
                 release.write(Spawner.release(spec, boxId));

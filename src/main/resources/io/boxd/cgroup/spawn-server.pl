@@ -19,10 +19,11 @@ use Fcntl qw(O_RDONLY O_DIRECTORY);
 # Raw syscalls, by number per architecture, instead of the POSIX module, whose memory every fork
 # would copy and every exec tear down: setgroups(0, NULL) (no perl builtin), setresgid and
 # setresuid (real, effective and saved ids at once, like setpriv; perl's $( and $< leave the
-# saved id), exit_group (an _exit that skips perl's clean-up), setsid and rt_sigprocmask.
-my %SYSCALLS = ('x86_64' => [116, 119, 117, 231, 112, 14], 'aarch64' => [159, 149, 147, 94, 157, 135]);
+# saved id), exit_group (an _exit that skips perl's clean-up), setsid, rt_sigprocmask and
+# rt_sigaction.
+my %SYSCALLS = ('x86_64' => [116, 119, 117, 231, 112, 14, 13], 'aarch64' => [159, 149, 147, 94, 157, 135, 134]);
 my ($arch) = $Config{archname} =~ /^([^-]+)/;
-my ($setgroups, $setresgid, $setresuid, $exit_group, $setsid, $sigprocmask) = @{ $SYSCALLS{$arch} // [] };
+my ($setgroups, $setresgid, $setresuid, $exit_group, $setsid, $sigprocmask, $sigaction) = @{ $SYSCALLS{$arch} // [] };
 $SIG{CHLD} = 'IGNORE';   # the kernel reaps box processes that exit; exit codes are not used
 $SIG{PIPE} = 'DEFAULT';
 binmode STDIN;
@@ -107,6 +108,34 @@ sub cgroup_of {
     return $all =~ /^0::(.*)$/m ? $1 : undef;
 }
 
+# A number from a cgroup file; undef for "max" or no file (no pids controller there).
+sub read_number {
+    my ($file) = @_;
+    open(my $fh, '<', $file) or return undef;
+    my $v = <$fh>;
+    close $fh;
+    return defined $v && $v =~ /^(\d+)/ ? $1 : undef;
+}
+
+# PidsRoom.check's twin (as in spawn-server.c): a fork is held to pids.max, a move is not, so a
+# child that moved itself in is checked at the box and every cgroup above it, up to the mount.
+sub pids_over {
+    my ($procs, $cgroup) = @_;
+    (my $dir = $procs) =~ s{/cgroup\.procs$}{};
+    # the mount is the box's directory less its cgroup path; where they do not line up, the box alone
+    my $mount = length($cgroup) < length($dir) && substr($dir, -length($cgroup)) eq $cgroup
+        ? length($dir) - length($cgroup) : length($dir);
+    while (1) {
+        my ($max, $cur) = (read_number("$dir/pids.max"), read_number("$dir/pids.current"));
+        return "pids.max: $dir has pids.current $cur with the new process, over its pids.max $max"
+            if defined $max && defined $cur && $cur > $max;
+        my $slash = rindex($dir, '/');
+        last if $slash <= $mount;
+        $dir = substr($dir, 0, $slash);
+    }
+    return undef;
+}
+
 # One spawn: "ok <pid>" or "failed <code> <why>".
 sub spawn_one {
     my ($procs, $cgroup, $child_args) = @_;
@@ -133,7 +162,8 @@ sub spawn_one {
         }
         my $where = cgroup_of($pid);
         my $misplaced = !defined $where || $where ne $cgroup;
-        if ($misplaced) {
+        my $over = !$inside && !$misplaced ? pids_over($procs, $cgroup) : undef;
+        if ($misplaced || defined $over) {
             kill 'KILL', $pid;
         } else {
             local $SIG{PIPE} = 'IGNORE';   # a child that died early: seen below, not fatal here
@@ -149,6 +179,7 @@ sub spawn_one {
         return "failed $said" unless $said =~ s/^placed\n//;   # it failed first, in its own words
         return "failed 125 pid $pid is in " . ($where // 'no cgroup') . ", not $cgroup; killed it before it ran the target"
             if $misplaced;
+        return "failed 0 $over; killed it before it ran the target" if defined $over;
         return $said eq '' ? "ok $pid" : "failed $said";
     }
     return "failed 0 exited before it was placed";
@@ -168,8 +199,10 @@ exit 0;
 sub child {
     my ($st, $go, $procs, $log, $cwd, $uid, $gid, $argv, $env) = @_;
     my $fail = sub { my ($code, $why) = @_; syswrite($st, "$code $why"); hard_exit($code); };
-    $SIG{CHLD} = 'DEFAULT';
-    $SIG{PIPE} = 'DEFAULT';
+    # Every signal to its default: an ignored one outlives the exec (as in spawn-server.c, by
+    # the raw syscall, which also reaches the two signals libc keeps for itself).
+    my $dfl = "\0" x 32;
+    syscall($sigaction, $_, $dfl, 0, 8) for 1 .. 64;
     # A session of its own, not boxd's terminal, and a clean signal mask, not the JVM's (as in
     # spawn-server.c). SIG_SETMASK is 2; the set is 8 bytes of nothing.
     syscall($setsid) > 0 or $fail->(125, "setsid: $!");

@@ -72,6 +72,17 @@ class ApiProblemsTest extends RealServerTest {
         http.get(p + "/events").badField("invalid-request", "id");
     }
 
+    /** The container drops ";x=y" from a segment: unrefused, these would act on box "a1" and /v1/host. */
+    @ParameterizedTest
+    @ValueSource(strings = {"DELETE /v1/boxes/a1;x=y", "GET /v1/boxes/a1;x=y/events", "POST /v1/boxes/a1;/kill", "GET /v1/host;x=1",
+            "GET /v1/boxes;page=0"})
+    void aPathParameterIsRefusedNotDropped(String request) {
+        String[] r = request.split(" ");
+        Reply reply = http.send(r[0], r[1], null);
+        reply.problem(400, "malformed-request");
+        assertThat(reply.json().path("detail").asString()).isEqualTo("path parameters (';' in a path segment) are not accepted: " + r[1]);
+    }
+
     @Test
     void emptyIdInPathIsAProblemAndTouchesNothing() {
         http.get("/v1/boxes/").problem(404, "not-found");
@@ -258,6 +269,19 @@ class ApiProblemsTest extends RealServerTest {
         http.post("/v1/boxes/x/processes", "{\"argv\":[\"pwd\"],\"cwd\":\"/proc/self/cwd\"}").badField("invalid-request", "cwd");
         http.post("/v1/boxes/x/processes", "{\"argv\":[\"pwd\"],\"cwd\":\"/dev/fd/3\"}").badField("invalid-request", "cwd");
         http.patch("/v1/boxes/x", "{\"limits\":{\"cpuWeight\":0}}").badField("invalid-request", "limits.cpuWeight");
+    }
+
+    /** A lone surrogate (JSON's "\\ud800") cannot be encoded for the kernel: 400 naming the field, not a 500. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"argv":["/bin/ech\\ud800o"]}                     | argv[0]
+            {"argv":["\\ud800"]}                               | argv[0]
+            {"argv":["/bin/echo","ab\\udc00"]}                | argv[1]
+            {"argv":["/bin/echo"],"env":{"V":"x\\ud800"}}     | env.V
+            {"argv":["/bin/true"],"cwd":"/tm\\ud800p"}        | cwd
+            """)
+    void textThatCannotReachTheKernelIs400NamingTheField(String body, String field) {
+        http.post("/v1/boxes/x/processes", body).badField("invalid-request", field);
     }
 
     static final int CAP = 65536;

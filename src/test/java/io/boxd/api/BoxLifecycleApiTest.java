@@ -415,6 +415,48 @@ class BoxLifecycleApiTest extends RealServerTest {
         assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("REMOVED");
     }
 
+    /**
+     * A process the kill cannot reach in time: frozen by this hybrid host's cgroup v1 freezer,
+     * which a SIGKILL does not thaw. The forced delete fails after the kill timeout, and the box is
+     * a live box again, not a REMOVING one that kill, stop and a plain delete would all refuse.
+     */
+    @Test
+    void aForcedDeleteWhoseKillFailsLeavesALiveBoxThatCanBeDeletedLater() throws Exception {
+        Path v1 = Path.of("/sys/fs/cgroup/freezer");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(v1.resolve("tasks")) && !Files.exists(v1.resolve("cgroup.controllers")),
+                "no cgroup v1 freezer here to hold a process against SIGKILL");
+        String id = unique("stuck");
+        create(id);
+        long pid = spawnSleep(id);
+        Path freezer = Files.createDirectory(v1.resolve("boxd-test-" + id));
+        try {
+            Files.writeString(freezer.resolve("cgroup.procs"), Long.toString(pid));
+            Files.writeString(freezer.resolve("freezer.state"), "FROZEN");
+            for (int i = 0; i < 200 && !Files.readString(freezer.resolve("freezer.state")).trim().equals("FROZEN"); i++) {
+                Thread.sleep(10);
+            }
+            Reply failed = http.delete("/v1/boxes/" + id + "?force=true");
+            assertThat(failed.status()).as("%s", failed).isEqualTo(500);
+            failed.problem(500, "driver-error");
+            JsonNode box = http.get("/v1/boxes/" + id).json();
+            assertThat(box.path("state").asString()).as("after the failed delete").isEqualTo("RUNNING");
+            assertThat(types(id)).endsWith("delete-failed");
+            assertThat(http.get("/v1/boxes/" + id + "/processes").json().findValues("pid")).extracting(JsonNode::asLong).containsExactly(pid);
+            http.delete("/v1/boxes/" + id).problem(409, "box-has-processes");
+            assertThat(sandbox.boxDir(id)).isDirectory();
+        } finally {
+            Files.writeString(freezer.resolve("freezer.state"), "THAWED");
+            for (int i = 0; i < 250 && Sandbox.alive(pid); i++) {
+                Thread.sleep(20);   // killed while frozen: it dies as it thaws
+            }
+            Files.deleteIfExists(freezer);
+        }
+        Reply gone = http.delete("/v1/boxes/" + id + "?force=true");
+        assertThat(gone.status()).as("%s", gone).isEqualTo(204);
+        assertThat(http.get("/v1/boxes/" + id).json().path("state").asString()).isEqualTo("REMOVED");
+        assertThat(types(id)).containsSubsequence("process-started", "delete-failed", "removed");
+    }
+
     @Test
     void deleteOfAnEmptyBoxIs204WithoutForce() {
         String id = unique("delempty");

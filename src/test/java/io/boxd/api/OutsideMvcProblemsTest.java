@@ -124,7 +124,7 @@ class OutsideMvcProblemsTest extends RealServerTest {
     /**
      * A server that answers before it has read a large body closes the connection with the rest
      * unread, and the TCP reset can take its answer with it while the client still sends (seen once
-     * in CI: "chunked transfer encoding, state: READING_LENGTH"). That transport race, and only
+     * in CI, twice: "chunked transfer encoding, state: READING_LENGTH"). That transport race, and only
      * that, is tried again, at most twice.
      */
     private Http.Reply sendChunkedOverAReset(String method, String path, byte[] body, String type) {
@@ -160,7 +160,7 @@ class OutsideMvcProblemsTest extends RealServerTest {
     void formBodyOverTheCapIsAProblemNot500(String method, String path, int status, String kind) {
         // A DELETE's body means nothing and is not read: the answer is about the box.
         // A connection of its own: whether Tomcat keeps one whose body was refused is its business.
-        new Http(port).sendChunked(method, path, form(4 * CAP), "application/x-www-form-urlencoded").problem(status, kind);
+        sendChunkedOverAReset(method, path, form(4 * CAP), "application/x-www-form-urlencoded").problem(status, kind);
     }
 
     @ParameterizedTest
@@ -201,6 +201,16 @@ class OutsideMvcProblemsTest extends RealServerTest {
             assertThat(a.status()).as("%s", a).isEqualTo(400);
             assertThat(a.contentType()).as("%s", a).isEqualTo("application/problem+json");
             assertThat(a.json().path("type").asString()).as("%s", a).isEqualTo("urn:boxd:problem:malformed-request");
+        }
+    }
+
+    @Test
+    void connectIs501MethodNotImplementedNotAnInternalError() throws IOException {
+        try (RawHttp raw = new RawHttp(port)) {
+            Answer a = raw.head("CONNECT 127.0.0.1:1 HTTP/1.1", "Host: 127.0.0.1:1", "Connection: close").read();
+            assertThat(a.status()).as("%s", a).isEqualTo(501);
+            assertThat(a.contentType()).as("%s", a).isEqualTo("application/problem+json");
+            assertThat(a.json().path("type").asString()).as("%s", a).isEqualTo("urn:boxd:problem:method-not-implemented");
         }
     }
 

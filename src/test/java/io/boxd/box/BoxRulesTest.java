@@ -33,6 +33,43 @@ class BoxRulesTest {
         assertThat(BoxRules.process(new NewProcess(List.of("sleep"), Map.of("1BAD", "x"), null, -1, null))).extracting(v -> v.field()).containsExactly("env", "uid");
     }
 
+    /** Field, then the request's argv, env value and cwd ("-" for none); JSON's \\ud800 makes a lone surrogate. */
+    @ParameterizedTest(name = "{0}: {1} / {2} / {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            argv[0]  | /bin/ech\\ud800o       | -          | -          | must be valid Unicode: an unpaired surrogate at index 8
+            argv[1]  | /bin/echo,ab\\udc00    | -          | -          | must be valid Unicode: an unpaired surrogate at index 2
+            env.V    | /bin/echo             | x\\ud800    | -          | must be valid Unicode: an unpaired surrogate at index 1
+            cwd      | /bin/echo             | -          | /tm\\ud800p | must be valid Unicode: an unpaired surrogate at index 3
+            cwd      | /bin/echo             | -          | /tmp\\u0000 | must not contain NUL
+            """)
+    void textThatCannotReachTheKernelIsRefusedByField(String field, String argv, String env, String cwd, String message) {
+        NewProcess req = new NewProcess(List.of(unescape(argv).split(",")), env.equals("-") ? null : Map.of("V", unescape(env)),
+                cwd.equals("-") ? null : unescape(cwd), null, null);
+        assertThat(BoxRules.process(req)).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo(field);
+            assertThat(v.message()).isEqualTo(message);
+        });
+    }
+
+    @Test
+    void aSurrogatePairIsText() {
+        assertThat(BoxRules.process(new NewProcess(List.of("/bin/echo", "\ud83d\ude00"), Map.of("V", "\ud83d\ude00"), "/tmp", null, null)))
+                .isEmpty();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.startsWith("\\u", i)) {
+                out.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else {
+                out.append(s.charAt(i));
+            }
+        }
+        return out.toString();
+    }
+
     @Test
     void labelsHaveBoundedKeysAndValues() {
         assertThat(BoxRules.labels(Map.of("team", "docs", "k8s.io/app", "x"))).isEmpty();

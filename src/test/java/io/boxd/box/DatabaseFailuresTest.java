@@ -43,7 +43,10 @@ class DatabaseFailuresTest {
                         new SQLIntegrityConstraintViolationException("Unique index or primary key violation", "23505", 23505)),
                         false, false, "Unique index or primary key violation"),
                 Arguments.of(new OptimisticLockingFailureException("stale version"), false, false, "stale version"),
-                Arguments.of(new IllegalStateException("a bug\nwith a second line"), false, false, "a bug"));
+                Arguments.of(new IllegalStateException("a bug\nwith a second line"), false, false, "a bug"),
+                // A cgroup file that could not be read is the kernel's failure, not the database's.
+                Arguments.of(new io.boxd.driver.DriverException("read /sys/fs/cgroup/boxlite/b/cgroup.events: No such device",
+                        new IOException("No such device")), false, false, "No such device"));
     }
 
     /** As Spring's TransactionTemplate throws it when the rollback fails too: the rollback's error, the work's aside. */

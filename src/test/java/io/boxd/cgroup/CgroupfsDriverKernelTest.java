@@ -168,6 +168,19 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
+    void aCwdThroughALinkIntoProcSelfLeadsToTheRootNotBoxdsWorkingDirectory() throws Exception {
+        // The request's cwd is checked by name only; a link to /proc/self, entered by the child
+        // itself, is its own /proc entry, whose cwd is what it inherited from the spawner.
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("cwdlink", Limits.NONE);
+        Path self = Files.createSymbolicLink(tmp.resolve("self"), Path.of("/proc/self"));
+        Path log = tmp.resolve("cwdlink.log");
+        var p = d.spawn("cwdlink", new SpawnSpec(List.of("/bin/pwd", "-P"), Map.of(), self.resolve("cwd"), null, null, log));
+        awaitDead(p.pid());
+        assertThat(Files.readString(log)).isEqualTo("/\n");
+    }
+
+    @Test
     void loaderVariablesFromTheRequestReachOnlyTheTarget() throws Exception {
         // LD_DEBUG stands for LD_PRELOAD and its kind: the loader reports every program that starts
         // with it. Had a wrapper stage (sh, setpriv, as root) run with the request's environment, it
@@ -492,7 +505,7 @@ class CgroupfsDriverKernelTest {
         Path marker = tmp.resolve("ran");
         // The child is born in "here", but the server is told to expect "there".
         assertThatThrownBy(() -> d.spawner().spawn("there", fs.resolve(base + "/here/cgroup.procs"), "/" + base + "/there",
-                spec("touch", marker.toString())))
+                spec("touch", marker.toString()), java.util.Optional::empty))
                 .isInstanceOf(SpawnFailedException.class)
                 .hasMessageContaining("is in /" + base + "/here, not /" + base + "/there")
                 .hasMessageContaining("killed it before it ran the target");

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -142,8 +143,7 @@ class StartupReconcileOrphansTest {
             assertThat(types(rest, "removed-old")).containsExactly("created");
 
             // Orphans: by policy.
-            Map<String, JsonNode> orphans = new LinkedHashMap<>();
-            report.path("orphans").forEach(o -> orphans.put(o.path("path").asString(), o));
+            Map<String, JsonNode> orphans = orphansOf(report);
             String busyPath = baseDir.resolve("orphan-busy").toString();
             String removedPath = baseDir.resolve("removed-old").toString();
             String foreignPath = baseDir.resolve("foreign-busy").toString();
@@ -269,17 +269,84 @@ class StartupReconcileOrphansTest {
                 assertThat(rs.getString(1)).as("the mark is the database's id").isEqualTo(ours);
             }
         } finally {
-            jvm.close();
-            for (Process p : planted) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-            planted.clear();
-            Kernel.killAndRemove(baseDir);
-            Kernel.deleteTree(tmp);
+            cleanUp(jvm, baseDir, tmp);
         }
         assertThat(baseDir).doesNotExist();
         assertThat(Kernel.processesUnder(base)).isEmpty();
+    }
+
+    /**
+     * A mark boxd cannot read (longer than any mark boxd writes: getxattr fails with ERANGE) tells
+     * nobody whose box it is. Under the reap policy, at startup and on POST /v1/reconcile, such an
+     * orphan is only reported and its process lives; a record whose cgroup carries one keeps its
+     * box as it is, RUNNING, and the mark is not overwritten with this database's.
+     */
+    @Test
+    void aBoxWhoseOwnerMarkCannotBeReadIsNeverReapedNorRemarked() throws Exception {
+        String base = "boxd-orphans-unreadable-" + UUID.randomUUID().toString().substring(0, 8);
+        Path baseDir = Kernel.mount().resolve(base);
+        Path tmp = Files.createTempDirectory("boxd-orphans-unreadable-");
+        Path data = tmp.resolve("data");
+        String unreadable = "x".repeat(300);
+        BoxdJvm jvm = new BoxdJvm(data, base, tmp.resolve("boxd.log"), List.of("--boxd.reconcile.orphans=reap"));
+        try {
+            Files.createDirectories(baseDir);
+            long orphanPid = sleep(markAs(mk(baseDir, "unreadable-orphan"), unreadable));
+            long claimedPid = sleep(markAs(mk(baseDir, "unreadable-claimed"), unreadable));
+            long plainPid = sleep(mk(baseDir, "plain-orphan"));
+            String url = "jdbc:h2:file:" + data.resolve("boxd") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+            Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+            try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+                insert(c, baseDir, "unreadable-claimed", "RUNNING");
+            }
+
+            jvm.start();
+            Http rest = jvm.rest();
+            String orphanPath = baseDir.resolve("unreadable-orphan").toString();
+            JsonNode startup = rest.get("/v1/reconcile/last").json();
+            assertCounts(startup, 1, 0, 1);
+            Map<String, JsonNode> orphans = orphansOf(startup);
+            assertThat(orphans).as("orphans in %s", startup).containsOnlyKeys(orphanPath, baseDir.resolve("plain-orphan").toString());
+            assertThat(orphans.get(orphanPath).path("action").asString()).isEqualTo("reported");
+            assertThat(pids(orphans.get(orphanPath))).containsExactly(orphanPid);
+            assertThat(deadWithin(plainPid)).as("the unmarked orphan beside it is reaped, as the policy says").isTrue();
+            assertThat(alive(orphanPid)).as("the orphan whose mark cannot be read keeps its process").isTrue();
+            assertThat(baseDir.resolve("unreadable-orphan")).exists();
+            assertThat(Files.readString(tmp.resolve("boxd.log")))
+                    .contains("reconcile: cannot read the owner mark of orphan unreadable-orphan, so it is only reported");
+
+            JsonNode claimed = rest.get("/v1/boxes/unreadable-claimed").json();
+            assertThat(claimed.path("state").asString()).isEqualTo("RUNNING");
+            assertThat(types(rest, "unreadable-claimed")).containsExactly("created");
+            assertThat(alive(claimedPid)).isTrue();
+            assertThat(mark(baseDir.resolve("unreadable-claimed"))).as("not remarked as this database's").contains(unreadable);
+            assertThat(mark(baseDir.resolve("unreadable-orphan"))).contains(unreadable);
+
+            JsonNode api = rest.post("/v1/reconcile", null).json();
+            assertCounts(api, 0, 0, 1);
+            assertThat(orphansOf(api)).as("orphans in %s", api).containsOnlyKeys(orphanPath);
+            assertThat(orphansOf(api).get(orphanPath).path("action").asString()).isEqualTo("reported");
+            assertThat(alive(orphanPid)).isTrue();
+            assertThat(rest.get("/v1/boxes/unreadable-claimed").json().path("state").asString()).isEqualTo("RUNNING");
+            assertThat(alive(claimedPid)).isTrue();
+            jvm.stop();
+        } finally {
+            cleanUp(jvm, baseDir, tmp);
+        }
+        assertThat(baseDir).doesNotExist();
+        assertThat(Kernel.processesUnder(base)).isEmpty();
+    }
+
+    /** boxd stopped, every planted process killed and reaped, the tree and the temp dir removed. */
+    private void cleanUp(BoxdJvm jvm, Path baseDir, Path tmp) throws InterruptedException {
+        jvm.close();
+        for (Process p : planted) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        planted.clear();
+        Kernel.killAndRemove(baseDir);
+        Kernel.deleteTree(tmp);
     }
 
     // ---- planting --------------------------------------------------------------------------------
@@ -354,6 +421,12 @@ class StartupReconcileOrphansTest {
         assertThat(report.path("orphansReaped").asInt()).as("orphansReaped in %s", report).isEqualTo(reaped);
         assertThat(report.path("orphansAdopted").asInt()).as("orphansAdopted in %s", report).isEqualTo(adopted);
         assertThat(report.path("orphansReported").asInt()).as("orphansReported in %s", report).isEqualTo(reported);
+    }
+
+    private static Map<String, JsonNode> orphansOf(JsonNode report) {
+        Map<String, JsonNode> orphans = new LinkedHashMap<>();
+        report.path("orphans").forEach(o -> orphans.put(o.path("path").asString(), o));
+        return orphans;
     }
 
     private static List<Long> pids(JsonNode orphan) {
