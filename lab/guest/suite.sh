@@ -26,7 +26,8 @@ ip link set lo up 2>/dev/null || busybox ifconfig lo 127.0.0.1 up
 log "kernel $(uname -r); cgroup2 controllers: $(cat $CGMOUNT/cgroup.controllers); root subtree_control: $(cat $CGMOUNT/cgroup.subtree_control)"
 log "cpus $(nproc); $(free -m | awk '/Mem:/{print "mem " $2 " MiB"}')"
 
-SCENARIOS=(); for f in "$STAGE"/scenarios/*.sh; do f=${f##*/}; f=${f%.sh}
+# In their numbers' order (a glob would put 10 before 2).
+SCENARIOS=(); for f in $(cd "$STAGE/scenarios" && printf '%s\n' *.sh | sort -n); do f=${f%.sh}
   [[ -z "${LAB_ONLY:-}" || ",$LAB_ONLY," == *",${f#*-},"* ]] && SCENARIOS+=("$f"); done
 fail_all() { for s in "${SCENARIOS[@]}"; do echo "FAIL ${s#*-} $1" > "$OUT/results/${s#*-}"; done; }
 

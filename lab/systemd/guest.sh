@@ -170,6 +170,13 @@ systemctl daemon-reload
 got="MemoryMax=$(show -p MemoryMax "$UNIT") memory.max=$(cgf $CG/memory.max) enforced=$(api $P GET /v1/boxes/r1 >/dev/null; body .enforced.memoryMaxBytes)"
 [ "${r%% *}" = 200 ] && [ "$got" = "MemoryMax=100663296 memory.max=100663296 enforced=100663296" ]
 check "root: PATCH sets the property at runtime and it survives daemon-reload" $? "HTTP ${r%% *}; after reload: $got"
+systemctl set-property --runtime "$UNIT" MemoryMax=83886080
+seen=1; for _ in $(seq 1 25); do api $P GET /v1/boxes/r1 >/dev/null; [ "$(body .enforced.memoryMaxBytes)" = 83886080 ] && { seen=0; break; }; sleep 0.2; done
+lim=$(body .limits.memoryMaxBytes); api $P GET /v1/boxes/r1/events >/dev/null
+ev=$(jq -c '[.[] | select(.type == "enforced-changed") | .detail]' /tmp/body)
+[ $seen = 0 ] && [ "$lim" = 100663296 ] && [ "$(jq length <<<"$ev")" = 1 ]
+check "root: systemctl set-property MemoryMax shows in enforced within 5 s, limits keep the request, one enforced-changed event" $? \
+  "memory.max=$(cgf $CG/memory.max); enforced.memoryMaxBytes seen=$([ $seen = 0 ] && echo yes || echo no); limits.memoryMaxBytes=$lim; events: $ev"
 
 r=$(api $P POST /v1/boxes/r1/processes '{"argv":["sleep","1000"]}'); S1=$(body .pid)
 where=$(in_cg "$S1"); [ "${r%% *}" = 201 ] && [[ "$where" == /boxlite.slice/$UNIT/boxlite-r1-p$S1.scope ]]
@@ -273,7 +280,9 @@ SD50=$(p50 < /tmp/t-sd)
 kill "$PID_sd" 2>/dev/null
 if [ "${BENCH_CP:-}" = javac-failed ]; then
   check "perf: create through the systemd driver vs the cgroupfs driver, same JVM" 1 "lab/systemd/CreateTimer.java did not compile against the jar (see cds.log)"
-elif [ -n "${BENCH_CP:-}" ]; then
+elif [ "${BENCH_CP:-no-extract}" = no-extract ]; then
+  check "perf: create through the systemd driver vs the cgroupfs driver, same JVM" 1 "the jar was not extracted on the host (see cds.log)"
+else
   java -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.boxd.systemd.CreateTimer $N > "$OUT/create-timer.log" 2>&1; line=$(tail -1 "$OUT/create-timer.log")
   [[ "$line" == driver-level* ]]; check "perf: create through the systemd driver vs the cgroupfs driver, same JVM" $? "$line"
 fi

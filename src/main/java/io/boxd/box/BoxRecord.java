@@ -4,6 +4,8 @@ import io.boxd.limits.Limits;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -39,6 +41,19 @@ class BoxRecord {
         labels = map == null ? Set.of()
                 : new LinkedHashMap<>(map).entrySet().stream().map(e -> new BoxLabel(e.getKey(), e.getValue()))
                         .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Takes {@code now}, read from the kernel, as what is enforced, and says so for the history
+     * ({@code enforced-changed}); empty, and nothing taken, when the record already agrees.
+     */
+    Optional<String> enforcedNow(Limits now) {
+        if (Objects.equals(now, enforced)) {
+            return Optional.empty();
+        }
+        Limits was = enforced;
+        enforced = now;
+        return Optional.of("the kernel now enforces " + now + " (was " + was + ")");
     }
 
     void state(BoxState next) {

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -130,14 +130,9 @@ public class BoxRepair {
                     + found.stream().map(p -> "pid " + p.pid() + " " + p.command()).collect(Collectors.joining(", ")) + ")");
             return Outcome.RUNNING;
         }
-        Limits enforced = driver.readEnforced(id);
-        if (!Objects.equals(enforced, rec.enforced)) {
-            Limits was = rec.enforced;
-            rec.enforced = enforced;
-            save(rec, rec.state, "enforced-changed", "the kernel now enforces " + enforced + " (was " + was + ")");
-            return Outcome.ENFORCED_SYNCED;
-        }
-        return Outcome.NONE;
+        Optional<String> drift = rec.enforcedNow(driver.readEnforced(id));
+        drift.ifPresent(detail -> save(rec, rec.state, "enforced-changed", detail));
+        return drift.isPresent() ? Outcome.ENFORCED_SYNCED : Outcome.NONE;
     }
 
     /**

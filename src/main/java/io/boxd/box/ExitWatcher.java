@@ -32,7 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Exit and OOM detection without polling: one inotify watch (Java's WatchService) per box
  * directory. The kernel touches {@code cgroup.events} when {@code populated} changes and
  * {@code memory.events}/{@code pids.events} when a counter rises; boxd re-reads the file and
- * records what changed. Idle cost is a thread blocked in the kernel.
+ * records what changed. A write to a limit file ({@code memory.max}, …) from outside boxd is
+ * seen the same way, so {@code enforced} keeps telling what the kernel holds the box to.
+ * Idle cost is a thread blocked in the kernel.
  *
  * <p>kernfs only notifies about a file whose inode is in memory, so each watched box keeps its
  * event files open: that pins the inodes, and with them the notifications.
@@ -46,6 +48,7 @@ public class ExitWatcher implements SmartLifecycle {
     /** What a queued check looks at. */
     private static final int POPULATED = 1;
     private static final int COUNTERS = 2;
+    private static final int LIMITS = 4;
     /** A check that finds its box locked retries after this, doubling up to RETRY_MAX_MS. */
     private static final long RETRY_FIRST_MS = 50;
     private static final long RETRY_MAX_MS = 1000;
@@ -189,6 +192,7 @@ public class ExitWatcher implements SmartLifecycle {
         String id = ids.get(key);
         boolean populatedChanged = false;
         boolean countersChanged = false;
+        boolean limitsChanged = false;
         boolean overflow = false;
         for (WatchEvent<?> ev : key.pollEvents()) {
             if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
@@ -199,6 +203,7 @@ public class ExitWatcher implements SmartLifecycle {
             String name = String.valueOf(ev.context());
             populatedChanged |= "cgroup.events".equals(name);
             countersChanged |= COUNTER_FILES.contains(name);
+            limitsChanged |= driver.isLimitFile(name);
         }
         if (!key.reset()) {
             ids.remove(key);
@@ -209,8 +214,9 @@ public class ExitWatcher implements SmartLifecycle {
         if (overflow) {
             checkAll();
         }
-        if (id != null && (populatedChanged || countersChanged)) {
-            queue(id, (populatedChanged ? POPULATED : 0) | (countersChanged ? COUNTERS : 0), 0, 0);
+        int what = (populatedChanged ? POPULATED : 0) | (countersChanged ? COUNTERS : 0) | (limitsChanged ? LIMITS : 0);
+        if (id != null && what != 0) {
+            queue(id, what, 0, 0);
         }
     }
 
@@ -223,7 +229,7 @@ public class ExitWatcher implements SmartLifecycle {
             submit(() -> {
                 checkAllQueued.set(false);
                 for (String id : keys.keySet()) {
-                    queue(id, POPULATED | COUNTERS, 0, 0);
+                    queue(id, POPULATED | COUNTERS | LIMITS, 0, 0);
                 }
             }, 0);
         }
@@ -263,21 +269,22 @@ public class ExitWatcher implements SmartLifecycle {
      * retries end when the request does; requests hold a box for a bounded time.
      */
     private void check(String id, int what, int attempt) {
-        if (!handle(id, (what & POPULATED) != 0, (what & COUNTERS) != 0) && keys.containsKey(id)) {
+        if (!handle(id, (what & POPULATED) != 0, (what & COUNTERS) != 0, (what & LIMITS) != 0) && keys.containsKey(id)) {
             long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt, 10));
             queue(id, what, delay, attempt + 1);
         }
     }
 
     /**
-     * Only what changed is read: the counters when their files changed, and the record only when
-     * the box has just become empty (a box that gained processes needs nothing). False when the
-     * box was locked or the database unavailable, so nothing was done.
+     * Only what changed is read: the counters when their files changed, the limits when one of
+     * theirs was written, and the record only when the box has just become empty (a box that
+     * gained processes needs nothing). False when the box was locked or the database
+     * unavailable, so nothing was done.
      */
-    private boolean handle(String id, boolean populatedChanged, boolean countersChanged) {
+    private boolean handle(String id, boolean populatedChanged, boolean countersChanged, boolean limitsChanged) {
         try {
             boolean emptied = populatedChanged && !driver.populated(id);
-            if (!emptied && !countersChanged) {
+            if (!emptied && !countersChanged && !limitsChanged) {
                 return true;
             }
             return locks.tryWith(id, () -> {
@@ -294,6 +301,18 @@ public class ExitWatcher implements SmartLifecycle {
                     tx.executeWithoutResult(s -> {
                         boxes.save(fresh);
                         history.add(BoxEvent.of(id, "exited", "cgroup.events: populated 0"));
+                    });
+                }
+                if (limitsChanged) {
+                    // boxd's own writes hold this lock and record what they read back, so a
+                    // difference here was written by someone else (an operator, systemd).
+                    BoxRecord now = boxes.findById(id).orElseThrow();
+                    now.enforcedNow(driver.readEnforced(id)).ifPresent(detail -> {
+                        now.state(now.state);
+                        tx.executeWithoutResult(s -> {
+                            boxes.save(now);
+                            history.add(BoxEvent.of(id, "enforced-changed", detail + ", after a write to a limit file since boxd last read them"));
+                        });
                     });
                 }
             });

@@ -174,6 +174,11 @@ public class CgroupfsDriver implements BoxDriver {
         return readEnforcedRel(rel(boxId), LimitPlan.FILES);
     }
 
+    @Override
+    public boolean isLimitFile(String fileName) {
+        return LimitPlan.FILES.contains(fileName);
+    }
+
     private Limits readEnforcedRel(String rel, List<String> files) {
         Map<String, String> contents = new LinkedHashMap<>();
         for (String file : files) {

@@ -32,6 +32,12 @@ public interface BoxDriver {
     /** Reads the limits the kernel enforces now (absent fields: no such file). */
     Limits readEnforced(String boxId);
 
+    /**
+     * Whether {@code fileName}, in a box's cgroup directory, holds one of its limits: a write to
+     * it changes what {@link #readEnforced} says.
+     */
+    boolean isLimitFile(String fileName);
+
     /** Starts a process that is inside the box before it runs any code of its own. */
     SpawnedProcess spawn(String boxId, SpawnSpec spec);
 

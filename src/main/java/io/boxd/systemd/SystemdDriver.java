@@ -152,6 +152,11 @@ public class SystemdDriver implements BoxDriver {
         return LimitPlan.enforced(limitFiles(requireBox(boxId)));
     }
 
+    @Override
+    public boolean isLimitFile(String fileName) {
+        return LimitPlan.FILES.contains(fileName);
+    }
+
     /** Strict mode: a limit whose controller the manager cannot use fails before any unit exists. */
     private void refuseUnavailable(Limits limits) {
         if (enforcement != Enforcement.STRICT) {

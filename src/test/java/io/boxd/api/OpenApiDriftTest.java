@@ -55,7 +55,8 @@ class OpenApiDriftTest extends RealServerTest {
     @Test
     void servedSpecDoesNotDependOnTheAddressItWasFetchedFrom() {
         String served = served();
-        assertThat(served).doesNotContain(Integer.toString(port)).doesNotContain("Generated server url");
+        // The port as a number of its own: port 44415 is also the tail of cpuMax's maximum, 2^44 - 1.
+        assertThat(served).doesNotContainPattern("(?<![0-9])" + port + "(?![0-9])").doesNotContain("Generated server url");
         assertThat(served()).as("two fetches give the same document").isEqualTo(served);
         Map<String, Object> doc = new Yaml().load(served);
         assertThat((List<?>) doc.get("servers")).hasSize(1);

@@ -3,15 +3,13 @@ package io.boxd.box;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.boxd.driver.BoxDriver;
 import io.boxd.driver.DriverException;
 import io.boxd.limits.LimitValue;
 import io.boxd.limits.Limits;
 import io.boxd.reconcile.Reconciler;
 import io.boxd.testkit.Kernel;
+import io.boxd.testkit.DriverProxy;
 import io.boxd.testkit.Scratch;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -19,10 +17,8 @@ import java.nio.file.WatchKey;
 import java.nio.file.Watchable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +38,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestExecutionListeners;
-import org.springframework.util.ClassUtils;
 
 /**
  * What boxd leaves in the kernel when a step fails or races: cgroups and inotify watches (on
@@ -80,35 +75,18 @@ class KernelSideCleanupTest {
     static class DriverHooks {
         @Bean
         static BeanPostProcessor hookedDriver() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    if (!(bean instanceof BoxDriver driver)) {
-                        return bean;
-                    }
-                    Set<Class<?>> types = new LinkedHashSet<>(ClassUtils.getAllInterfacesForClassAsSet(bean.getClass()));
-                    types.add(AutoCloseable.class); // so that Spring still closes the real driver
-                    return Proxy.newProxyInstance(BoxDriver.class.getClassLoader(), types.toArray(Class<?>[]::new), (p, m, args) -> {
-                        if (m.getName().equals("close") && m.getParameterCount() == 0) {
-                            return bean.getClass().getMethod("close").invoke(bean);
-                        }
-                        String id = args != null && args.length > 0 && args[0] instanceof String s ? s : null;
-                        Hook h = hook;
-                        if (h != null && id != null) {
-                            h.before(m.getName(), id);
-                        }
-                        try {
-                            Object out = m.invoke(driver, args);
-                            if (h != null && id != null) {
-                                h.after(m.getName(), id);
-                            }
-                            return out;
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            return DriverProxy.around((m, args, driver, real) -> {
+                String id = args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+                Hook h = hook;
+                if (h != null && id != null) {
+                    h.before(m.getName(), id);
                 }
-            };
+                Object out = real.call();
+                if (h != null && id != null) {
+                    h.after(m.getName(), id);
+                }
+                return out;
+            });
         }
     }
 

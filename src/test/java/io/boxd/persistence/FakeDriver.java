@@ -117,6 +117,11 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
+    public boolean isLimitFile(String fileName) {
+        return false;   // it has no files
+    }
+
+    @Override
     public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
         populated.add(boxId);
         return new SpawnedProcess(pids.incrementAndGet(), spec.argv(), Instant.now());
