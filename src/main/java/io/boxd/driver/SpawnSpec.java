@@ -9,4 +9,10 @@ import java.util.Map;
  * working directory, an optional uid/gid, and the file that takes its stdout and stderr.
  */
 public record SpawnSpec(List<String> argv, Map<String, String> env, Path cwd, Integer uid, Integer gid, Path logFile) {
+
+    public SpawnSpec {
+        // The spawners run in "/": a relative log path (a relative boxd.data-dir) would be taken
+        // from there, not from boxd's working directory.
+        logFile = logFile == null ? null : logFile.toAbsolutePath();
+    }
 }

@@ -181,6 +181,29 @@ class CgroupfsDriverKernelTest {
     }
 
     @Test
+    void aRelativeLogPathIsBoxdsWorkingDirectorysNotTheSpawnersRoot() throws Exception {
+        // A relative boxd.data-dir (README command 1 has ./data) gives relative log paths, and the
+        // spawners run in "/". No "..": from "/" that would still find the file.
+        CgroupfsDriver d = driver(Enforcement.STRICT, Set.of());
+        d.create("rellog", Limits.NONE);
+        Path dir = Files.createTempDirectory(Path.of("target"), "rellog");
+        try {
+            Path log = dir.resolve("rellog.log");
+            assertThat(log.isAbsolute()).isFalse();
+            var p = d.spawn("rellog", new SpawnSpec(List.of("/bin/echo", "logged"), Map.of(), null, null, null, log));
+            awaitDead(p.pid());
+            assertThat(Files.readString(log)).isEqualTo("logged\n");
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void loaderVariablesFromTheRequestReachOnlyTheTarget() throws Exception {
         // LD_DEBUG stands for LD_PRELOAD and its kind: the loader reports every program that starts
         // with it. Had a wrapper stage (sh, setpriv, as root) run with the request's environment, it
