@@ -13,6 +13,7 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import org.apache.tomcat.util.res.StringManager;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -23,6 +24,14 @@ import org.springframework.http.ProblemDetail;
  * problem+json instead of Tomcat's HTML page. It says the status only: no request echo, no trace.
  */
 final class ProblemReportValve extends ErrorReportValve {
+
+    /**
+     * What Tomcat's HTTP/1.1 parser throws when the request line and headers overflow its buffer,
+     * in the same locale's words (its messages are translated), so a long URL or header is told
+     * apart from a malformed one.
+     */
+    private static final String HEADER_TOO_LARGE =
+            StringManager.getManager("org.apache.coyote.http11").getString("iib.requestheadertoolarge.error");
 
     /**
      * Makes this valve the Host's only error report valve. Done just before the Host starts, after
@@ -59,7 +68,7 @@ final class ProblemReportValve extends ErrorReportValve {
             return;
         }
         try {
-            byte[] body = ProblemWriter.prepare(response, problem(status));
+            byte[] body = ProblemWriter.prepare(response, status == 400 && headerTooLarge(throwable) ? headerTooLarge() : problem(status));
             // The reporter writes even when the app already took the stream or the writer; the body is ASCII.
             Writer w = response.getReporter();
             if (w != null) {
@@ -69,6 +78,22 @@ final class ProblemReportValve extends ErrorReportValve {
         } catch (IOException | IllegalStateException gone) {
             // the client left, or the response was committed meanwhile: nothing left to tell it
         }
+    }
+
+    static boolean headerTooLarge(Throwable t) {
+        return t instanceof IllegalArgumentException && HEADER_TOO_LARGE.equals(t.getMessage());
+    }
+
+    /**
+     * 431 for both: Tomcat counts the request line into the header limit and does not say which
+     * part overflowed, so a URL that long gets it too.
+     */
+    static ProblemDetail headerTooLarge() {
+        ProblemDetail pd = Problems.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Problems.kindFor(431),
+                "the request line and headers together are over the server's limit (server.max-http-request-header-size, "
+                        + "8KB unless set): a URL or a header that long is refused");
+        pd.setTitle(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.getReasonPhrase());
+        return pd;
     }
 
     /** The status only, and no instance: nothing of a request Tomcat could not parse is echoed. */

@@ -83,6 +83,7 @@ public final class Problems {
             case 406 -> "not-acceptable";
             case 413 -> "body-too-large";
             case 415 -> "unsupported-media-type";
+            case 431 -> "headers-too-large";   // the request line counts too (ProblemReportValve)
             case 501 -> "method-not-implemented";   // CONNECT, or a method Tomcat does not know
             default -> status >= 500 ? "internal-error" : "http-" + status;
         };

@@ -204,6 +204,22 @@ class OutsideMvcProblemsTest extends RealServerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"url", "header"})
+    void anOverlongUrlOrHeaderIs431HeadersTooLargeNotMalformed(String where) throws IOException {
+        String longText = "a".repeat(20_000);
+        try (RawHttp raw = new RawHttp(port)) {
+            Answer a = where.equals("url")
+                    ? raw.head("GET /v1/boxes/" + longText + " HTTP/1.1", "Connection: close").read()
+                    : raw.head("GET /v1/boxes HTTP/1.1", "X-Long: " + longText, "Connection: close").read();
+            assertThat(a.status()).as("%s", a).isEqualTo(431);
+            assertThat(a.contentType()).as("%s", a).isEqualTo("application/problem+json");
+            assertThat(a.json().path("type").asString()).as("%s", a).isEqualTo("urn:boxd:problem:headers-too-large");
+            assertThat(a.json().path("detail").asString()).contains("server.max-http-request-header-size");
+            assertThat(a.body()).doesNotContain("aaaa");
+        }
+    }
+
     @Test
     void connectIs501MethodNotImplementedNotAnInternalError() throws IOException {
         try (RawHttp raw = new RawHttp(port)) {
