@@ -287,7 +287,7 @@ static int read_number(const char *dir, const char *name, long long *out) {
     return 1;
 }
 
-/* PidsRoom.check's twin: a fork is held to pids.max, a move is not (cgroup-v2.rst), so a child
+/* PidsRoom.require's twin: a fork is held to pids.max, a move is not (cgroup-v2.rst), so a child
    that moved itself in is checked at the box and every cgroup above it, up to the mount.
    1, with why, when one of them now holds more tasks than its pids.max. */
 static int pids_over(const struct target *t, char *why, size_t cap) {

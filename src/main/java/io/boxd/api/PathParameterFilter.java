@@ -28,8 +28,9 @@ class PathParameterFilter extends OncePerRequestFilter {
             chain.doFilter(req, res);
             return;
         }
+        // The path is the problem's instance; the detail does not repeat it.
         ProblemDetail pd = Problems.of(HttpStatus.BAD_REQUEST, "malformed-request",
-                "path parameters (';' in a path segment) are not accepted: " + req.getRequestURI());
+                "path parameters (';' in a path segment) are not accepted");
         pd.setInstance(Problems.instance(req.getRequestURI()));
         ProblemWriter.write(res, pd);
     }

@@ -68,7 +68,7 @@ final class ProblemReportValve extends ErrorReportValve {
             return;
         }
         try {
-            byte[] body = ProblemWriter.prepare(response, status == 400 && headerTooLarge(throwable) ? headerTooLarge() : problem(status));
+            byte[] body = ProblemWriter.prepare(response, status == 400 && isHeaderOverflow(throwable) ? headerTooLarge() : problem(status));
             // The reporter writes even when the app already took the stream or the writer; the body is ASCII.
             Writer w = response.getReporter();
             if (w != null) {
@@ -80,7 +80,7 @@ final class ProblemReportValve extends ErrorReportValve {
         }
     }
 
-    static boolean headerTooLarge(Throwable t) {
+    private static boolean isHeaderOverflow(Throwable t) {
         return t instanceof IllegalArgumentException && HEADER_TOO_LARGE.equals(t.getMessage());
     }
 
@@ -88,7 +88,7 @@ final class ProblemReportValve extends ErrorReportValve {
      * 431 for both: Tomcat counts the request line into the header limit and does not say which
      * part overflowed, so a URL that long gets it too.
      */
-    static ProblemDetail headerTooLarge() {
+    private static ProblemDetail headerTooLarge() {
         ProblemDetail pd = Problems.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Problems.kindFor(431),
                 "the request line and headers together are over the server's limit (server.max-http-request-header-size, "
                         + "8KB unless set): a URL or a header that long is refused");

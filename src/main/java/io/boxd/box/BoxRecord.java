@@ -53,11 +53,16 @@ class BoxRecord {
         }
         Limits was = enforced;
         enforced = now;
+        touch();
         return Optional.of("the kernel now enforces " + now + " (was " + was + ")");
     }
 
     void state(BoxState next) {
         state = next;
+        touch();
+    }
+
+    private void touch() {
         updatedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 }

@@ -120,19 +120,8 @@ public final class BoxRules {
                 }
             });
         }
-        if (req.cwd() != null && req.cwd().indexOf('\0') >= 0) {
-            out.add(new Violation("cwd", "must not contain NUL"));
-        } else if (req.cwd() != null && !req.cwd().startsWith("/")) {
-            out.add(new Violation("cwd", "must be an absolute path"));
-        } else if (req.cwd() != null && pathText("cwd", req.cwd()).isPresent()) {
-            out.add(pathText("cwd", req.cwd()).get());
-        } else if (req.cwd() != null && hasDotDot(req.cwd())) {
-            // Read as written, ".." could hide a link into /proc/self: /dev/fd/../cwd.
-            out.add(new Violation("cwd", "must not contain '..', was " + req.cwd()));
-        } else if (req.cwd() != null && throughSelf(req.cwd())) {
-            out.add(new Violation("cwd", "must not lead through " + String.join(", ", SELF_LINKS)
-                    + ": the cwd is entered before the exec, when those still show the working directory and "
-                    + "descriptors inherited from boxd's spawner, was " + req.cwd()));
+        if (req.cwd() != null) {
+            cwd(req.cwd()).ifPresent(out::add);
         }
         if (req.uid() != null && req.uid() < 0) {
             out.add(new Violation("uid", "must be 0 or more"));
@@ -141,6 +130,30 @@ public final class BoxRules {
             out.add(new Violation("gid", "must be 0 or more"));
         }
         return out;
+    }
+
+    /** The first thing wrong with a request's cwd, if anything is. */
+    private static Optional<Violation> cwd(String cwd) {
+        if (cwd.indexOf('\0') >= 0) {
+            return Optional.of(new Violation("cwd", "must not contain NUL"));
+        }
+        if (!cwd.startsWith("/")) {
+            return Optional.of(new Violation("cwd", "must be an absolute path"));
+        }
+        Optional<Violation> text = pathText("cwd", cwd);
+        if (text.isPresent()) {
+            return text;
+        }
+        if (hasDotDot(cwd)) {
+            // Read as written, ".." could hide a link into /proc/self: /dev/fd/../cwd.
+            return Optional.of(new Violation("cwd", "must not contain '..', was " + cwd));
+        }
+        if (throughSelf(cwd)) {
+            return Optional.of(new Violation("cwd", "must not lead through " + String.join(", ", SELF_LINKS)
+                    + ": the cwd is entered before the exec, when those still show the working directory and "
+                    + "descriptors inherited from boxd's spawner, was " + cwd));
+        }
+        return Optional.empty();
     }
 
     /** A string that UTF-8 cannot carry: a lone UTF-16 surrogate (JSON's "\\ud800" escapes make one). */

@@ -298,22 +298,14 @@ public class ExitWatcher implements SmartLifecycle {
                 if (emptied && rec.state == BoxState.RUNNING && !driver.populated(id)) {
                     BoxRecord fresh = boxes.findById(id).orElseThrow();
                     fresh.state(BoxState.EXITED);
-                    tx.executeWithoutResult(s -> {
-                        boxes.save(fresh);
-                        history.add(BoxEvent.of(id, "exited", "cgroup.events: populated 0"));
-                    });
+                    saveWith(fresh, "exited", "cgroup.events: populated 0");
                 }
                 if (limitsChanged) {
                     // boxd's own writes hold this lock and record what they read back, so a
                     // difference here was written by someone else (an operator, systemd).
-                    BoxRecord now = boxes.findById(id).orElseThrow();
-                    now.enforcedNow(driver.readEnforced(id)).ifPresent(detail -> {
-                        now.state(now.state);
-                        tx.executeWithoutResult(s -> {
-                            boxes.save(now);
-                            history.add(BoxEvent.of(id, "enforced-changed", detail + ", after a write to a limit file since boxd last read them"));
-                        });
-                    });
+                    BoxRecord fresh = boxes.findById(id).orElseThrow();
+                    fresh.enforcedNow(driver.readEnforced(id)).ifPresent(detail ->
+                            saveWith(fresh, "enforced-changed", detail + ", after a write to a limit file since boxd last read them"));
                 }
             });
         } catch (RuntimeException e) {
@@ -326,6 +318,13 @@ public class ExitWatcher implements SmartLifecycle {
             log.warn("exit handling for box {} failed: {}", id, e.getMessage());
             return true;
         }
+    }
+
+    private void saveWith(BoxRecord rec, String type, String detail) {
+        tx.executeWithoutResult(s -> {
+            boxes.save(rec);
+            history.add(BoxEvent.of(rec.id, type, detail));
+        });
     }
 
     @Override

@@ -301,7 +301,7 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
         String rel = requireBox(boxId);
-        return spawner.spawn(boxId, fs.resolve(rel + "/cgroup.procs"), "/" + rel, spec, () -> PidsRoom.check(fs, rel));
+        return spawner.spawn(boxId, fs.resolve(rel + "/cgroup.procs"), "/" + rel, spec, () -> PidsRoom.require(fs, rel));
     }
 
     @Override

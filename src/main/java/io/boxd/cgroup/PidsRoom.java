@@ -1,5 +1,6 @@
 package io.boxd.cgroup;
 
+import io.boxd.driver.PidsLimitException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,12 +41,18 @@ public final class PidsRoom {
         return Optional.empty();
     }
 
-    /** {@link #overflow} of {@code rel} and each cgroup above it, up to the root (which has no pids.max). */
-    public static Optional<String> check(CgroupFs fs, String rel) {
+    /**
+     * Throws the refusal ({@link #overflow}) for {@code rel} and each cgroup above it, up to the
+     * root (which has no pids.max), once the new process is in. The caller kills the process.
+     */
+    public static void require(CgroupFs fs, String rel) {
         List<Level> levels = new ArrayList<>();
         for (String r = rel; !r.isEmpty(); r = r.contains("/") ? r.substring(0, r.lastIndexOf('/')) : "") {
             levels.add(new Level(fs.resolve(r).toString(), fs.read(r, "pids.max").orElse(null), fs.read(r, "pids.current").orElse(null)));
         }
-        return overflow(levels);
+        Optional<String> full = overflow(levels);
+        if (full.isPresent()) {
+            throw new PidsLimitException(full.get() + "; killed it before it ran the target");
+        }
     }
 }

@@ -1,9 +1,9 @@
 package io.boxd.cgroup;
 
-import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Starts a process that is inside its cgroup before it runs any code of its own: through
@@ -81,7 +80,7 @@ public final class Spawner {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
 
     /** Where every spawner runs, and so what a box process inherits as its working directory. */
-    static final java.io.File ROOT_DIR = new java.io.File("/");
+    static final File ROOT_DIR = new File("/");
 
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -231,10 +230,10 @@ public final class Spawner {
     }
 
     /**
-     * @param room after a move, why the box has no room for the process ({@link PidsRoom}), if so:
-     *             the spawn servers check that themselves
+     * @param requireRoom after a move, throws if the box has no room for the process
+     *                    ({@link PidsRoom#require}); the spawn servers check that themselves
      */
-    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec, Supplier<Optional<String>> room) {
+    SpawnedProcess spawn(String boxId, Path cgroupProcs, String expectedCgroup, SpawnSpec spec, Runnable requireRoom) {
         if (servers.isPresent()) {
             Instant startedAt = Instant.now();
             int pid = servers.get().spawn(boxId, cgroupProcs, expectedCgroup, spec);
@@ -251,10 +250,7 @@ public final class Spawner {
         int pid = (int) p.pid();
         try {
             awaitPlacement(p, pid, expectedCgroup);
-            Optional<String> full = room.get();
-            if (full.isPresent()) {
-                throw new PidsLimitException(full.get() + "; killed it before it ran the target");
-            }
+            requireRoom.run();
             try (OutputStream release = p.getOutputStream()) {
                 release.write(release(spec, boxId));
             }

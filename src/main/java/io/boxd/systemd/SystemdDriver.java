@@ -195,7 +195,7 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public SpawnedProcess spawn(String boxId, SpawnSpec spec) {
         String rel = requireBox(boxId);
-        return spawner.spawn(boxId, spec, pid -> placeInScope(boxId, pid), "/" + rel, where -> PidsRoom.check(fs, where.substring(1)));
+        return spawner.spawn(boxId, spec, pid -> placeInScope(boxId, pid), "/" + rel, where -> PidsRoom.require(fs, where.substring(1)));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.boxd.systemd;
 import io.boxd.cgroup.PidsRoom;
 import io.boxd.cgroup.Procs;
 import io.boxd.cgroup.Spawner;
-import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnFailedException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
@@ -13,7 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -49,11 +48,11 @@ final class SystemdSpawner {
     /**
      * @param place asks systemd to put the pid in the box (throws when it could not)
      * @param cgroupPrefix the box's cgroup path as {@code /proc/<pid>/cgroup} shows it
-     * @param room given the cgroup the pid was moved to (as {@code /proc} shows it), why that or a
-     *             cgroup above has no room for it ({@link PidsRoom}): a move is not held to pids.max
+     * @param requireRoom given the cgroup the pid was moved to (as {@code /proc} shows it), throws
+     *                    if that or a cgroup above has no room for it ({@link PidsRoom#require}): a
+     *                    move is not held to pids.max
      */
-    SpawnedProcess spawn(String boxId, SpawnSpec spec, IntConsumer place, String cgroupPrefix,
-                         Function<String, Optional<String>> room) {
+    SpawnedProcess spawn(String boxId, SpawnSpec spec, IntConsumer place, String cgroupPrefix, Consumer<String> requireRoom) {
         ProcessBuilder pb = Spawner.builder(command(spec), spec, boxId).redirectErrorStream(true);
         Instant startedAt = Instant.now();
         Process p;
@@ -70,10 +69,7 @@ final class SystemdSpawner {
                 throw new SpawnFailedException("pid " + pid + " is in " + where.orElse("?") + ", not under " + cgroupPrefix
                         + ", after systemd placed it; killed it before it ran the target");
             }
-            Optional<String> full = room.apply(where.get());
-            if (full.isPresent()) {
-                throw new PidsLimitException(full.get() + "; killed it before it ran the target");
-            }
+            requireRoom.accept(where.get());
             try (OutputStream release = p.getOutputStream()) {
                 release.write(Spawner.release(spec, boxId));
             }

@@ -117,7 +117,7 @@ sub read_number {
     return defined $v && $v =~ /^(\d+)/ ? $1 : undef;
 }
 
-# PidsRoom.check's twin (as in spawn-server.c): a fork is held to pids.max, a move is not, so a
+# PidsRoom.require's twin (as in spawn-server.c): a fork is held to pids.max, a move is not, so a
 # child that moved itself in is checked at the box and every cgroup above it, up to the mount.
 sub pids_over {
     my ($procs, $cgroup) = @_;

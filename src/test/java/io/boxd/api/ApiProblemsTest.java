@@ -80,7 +80,8 @@ class ApiProblemsTest extends RealServerTest {
         String[] r = request.split(" ");
         Reply reply = http.send(r[0], r[1], null);
         reply.problem(400, "malformed-request");
-        assertThat(reply.json().path("detail").asString()).isEqualTo("path parameters (';' in a path segment) are not accepted: " + r[1]);
+        assertThat(reply.json().path("detail").asString()).isEqualTo("path parameters (';' in a path segment) are not accepted");
+        assertThat(reply.json().path("instance").asString()).as("the refused path, escaped").isEqualTo(Problems.instance(r[1]).toString());
     }
 
     @Test

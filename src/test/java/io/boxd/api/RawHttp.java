@@ -1,5 +1,7 @@
 package io.boxd.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.boxd.testkit.Http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +26,14 @@ final class RawHttp implements AutoCloseable {
 
         String contentType() {
             return headers.getOrDefault("content-type", "");
+        }
+
+        /** Asserts a problem+json answer of this status and {@code urn:boxd:problem:<kind>}. */
+        Answer problem(int expectedStatus, String kind) {
+            assertThat(status).as("%s", this).isEqualTo(expectedStatus);
+            assertThat(contentType()).as("%s", this).isEqualTo("application/problem+json");
+            assertThat(json == null ? null : json.path("type").asString()).as("%s", this).isEqualTo("urn:boxd:problem:" + kind);
+            return this;
         }
 
         @Override

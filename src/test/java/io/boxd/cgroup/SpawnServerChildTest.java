@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.boxd.driver.PidsLimitException;
 import io.boxd.driver.SpawnSpec;
 import io.boxd.testkit.Kernel;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,8 +55,7 @@ class SpawnServerChildTest {
     @ValueSource(strings = {"native", "perl"})
     void aChildThatMovedIntoABoxAtItsPidsMaxIsKilledBeforeTheTargetRuns(String kind) throws Exception {
         Path box = fakeBox(kind);
-        Files.writeString(box.resolve("pids.max"), "2\n");
-        Files.writeString(box.resolve("pids.current"), "3\n");
+        pids(box, "2", 3);
         Path marker = tmp.resolve("ran");
         assertThatThrownBy(() -> spawn(box, "/usr/bin/touch", marker.toString()))
                 .isInstanceOf(PidsLimitException.class)
@@ -69,10 +69,8 @@ class SpawnServerChildTest {
     @ValueSource(strings = {"native", "perl"})
     void aCgroupAboveTheBoxAtItsPidsMaxRefusesTooAndIsNamed(String kind) throws Exception {
         Path box = fakeBox(kind);
-        Files.writeString(box.resolve("pids.max"), "max\n");
-        Files.writeString(box.resolve("pids.current"), "1\n");
-        Files.writeString(box.getParent().resolve("pids.max"), "5\n");
-        Files.writeString(box.getParent().resolve("pids.current"), "6\n");
+        pids(box, "max", 1);
+        pids(box.getParent(), "5", 6);
         assertThatThrownBy(() -> spawn(box, "/usr/bin/true"))
                 .isInstanceOf(PidsLimitException.class)
                 .hasMessageStartingWith("pids.max: " + box.getParent() + " has pids.current 6 with the new process, over its pids.max 5");
@@ -82,10 +80,8 @@ class SpawnServerChildTest {
     @ValueSource(strings = {"native", "perl"})
     void aChildThatFitsRunsWithEveryIgnoredSignalResetAndInTheRootDirectory(String kind) throws Exception {
         Path box = fakeBox(kind);
-        Files.writeString(box.resolve("pids.max"), "2\n");
-        Files.writeString(box.resolve("pids.current"), "2\n");
-        Files.writeString(box.getParent().resolve("pids.max"), "10\n");
-        Files.writeString(box.getParent().resolve("pids.current"), "3\n");
+        pids(box, "2", 2);
+        pids(box.getParent(), "10", 3);
         long serverPid = server.pid().orElseThrow();
         assertThat(Kernel.status(serverPid).get("SigIgn")).as("the server was started with signals ignored")
                 .isNotEqualTo("0000000000000000");
@@ -124,6 +120,12 @@ class SpawnServerChildTest {
         Path box = Files.createDirectories(tmp.resolve("mount").resolve(base).resolve("srv"));
         Files.writeString(box.resolve("cgroup.procs"), "");
         return box;
+    }
+
+    /** The fake cgroup's pids.max and pids.current, as the kernel writes them. */
+    private static void pids(Path cgroup, String max, long current) throws IOException {
+        Files.writeString(cgroup.resolve("pids.max"), max + "\n");
+        Files.writeString(cgroup.resolve("pids.current"), current + "\n");
     }
 
     private int spawn(Path box, String... argv) {
