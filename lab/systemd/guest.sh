@@ -203,6 +203,10 @@ check "root: a process given no cwd starts in /, and cannot read the data dir" $
 sleep 1000 & A1=$!
 r=$(api $P POST /v1/boxes/r1/processes/adopt "{\"pid\":$A1}"); where=$(in_cg $A1)
 [ "${r%% *}" = 200 ] && [[ "$where" == /boxlite.slice/$UNIT/* ]]; check "root: adopt moves a pid into the box through a scope" $? "HTTP ${r%% *}; pid $A1 in $where"
+r=$(api $P POST /v1/boxes/r1/processes/adopt "{\"pid\":$A1}"); again=$(in_cg $A1)
+api $P GET /v1/boxes/r1/events >/dev/null; adopted=$(jq '[.[] | select(.type == "process-adopted")] | length' /tmp/body)
+[ "${r%% *}" = 200 ] && [ "$again" = "$where" ] && [ "$adopted" = 1 ]
+check "root: a second adopt of that pid leaves it in its scope and records nothing more" $? "HTTP ${r%% *}; pid $A1 in $again; $adopted process-adopted event(s)"
 init_before=$(in_cg 1); r=$(api $P POST /v1/boxes/r1/processes/adopt '{"pid":1}'); init_after=$(in_cg 1)
 [ "${r%% *}" = 422 ] && [ "$(body .type)" = urn:boxd:problem:process-not-adoptable ] && [ "$init_after" = "$init_before" ]
 check "root: adopt of pid 1 (systemd) is refused with 422 before any scope is made" $? "HTTP ${r%% *} $(body .type); pid 1 in $init_before, then $init_after"
@@ -266,6 +270,15 @@ check "root: a box printing in a loop keeps its log to the cap and a note, with 
 codes=""; for b in r1 r2 hog chatty lt pm; do codes+="$(api $P DELETE "/v1/boxes/$b?force=true" | cut -d' ' -f1) "; done
 sleep 0.5; left=$(systemctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
 [ "$codes" = "204 204 204 204 204 204 " ] && [ "$left" = 0 ]; check "root: deletes leave no unit (systemctl list-units --all 'boxlite*')" $? "DELETE → $codes; $left units left; $(ls /sys/fs/cgroup | grep -c boxlite.slice) boxlite.slice cgroups"
+# The base slice went with the last box: this box's parent directory is a new one.
+api $P POST /v1/boxes '{"id":"gone1"}' >/dev/null; api $P POST /v1/boxes/gone1/processes '{"argv":["sleep","1000"]}' >/dev/null; G1=$(body .pid)
+systemctl stop boxlite-gone1.slice; st=none
+for _ in $(seq 50); do api $P GET /v1/boxes/gone1 >/dev/null; st=$(body .state); [ "$st" = LOST ] && break; sleep 0.1; done
+api $P GET /v1/boxes/gone1/events >/dev/null; lost=$(jq '[.[] | select(.type == "lost")] | length' /tmp/body); ev=$(jq -r '[.[].type] | join(" ")' /tmp/body)
+r=$(api $P DELETE /v1/boxes/gone1); left=$(systemctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
+[ "$st" = LOST ] && [ "$lost" = 1 ] && ! kill -0 "$G1" 2>/dev/null && [ "${r%% *}" = 204 ] && [ "$left" = 0 ]
+check "root: a box slice stopped outside boxd (systemctl stop) is LOST within 5 s, seen by GETs alone" $? \
+  "state $st; history: $ev; pid $G1 $(kill -0 "$G1" 2>/dev/null && echo alive || echo gone); DELETE ${r%% *}; $left units left"
 
 # ---- create time: systemd vs cgroupfs in this VM ------------------------------------------------
 # Through REST with the systemd driver; then both drivers side by side in one small JVM

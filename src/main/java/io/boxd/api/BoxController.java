@@ -117,7 +117,7 @@ class BoxController {
     }
 
     @PostMapping(path = "/{id}/processes/adopt", consumes = "application/json")
-    @Operation(summary = "Move an existing process into the box, verified through /proc/<pid>/cgroup; 422 for one a box must not hold: init, boxd, an ancestor of boxd or its spawn server, a kernel thread, a process of another box, a thread id")
+    @Operation(summary = "Move an existing process into the box, verified through /proc/<pid>/cgroup; 422 for one a box must not hold: init, boxd, an ancestor of boxd or its spawn server, a kernel thread, a process of another box, a thread id. A process already in the box stays where it is, and is not recorded twice")
     Box adopt(@PathVariable String id, @RequestBody Adopt body) {
         if (body.pid() == null) {
             throw new io.boxd.box.BoxProblems.Invalid("pid", "is required");

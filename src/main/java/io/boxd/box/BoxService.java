@@ -302,12 +302,12 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            onCgroup(rec, () -> {
-                driver.adopt(id, pid);
-                return null;
-            });
+            boolean moved = onCgroup(rec, () -> driver.adopt(id, pid));
+            if (!moved && rec.state == BoxState.RUNNING) {
+                return view(rec);   // adopted before: the history has it once
+            }
             rec.state(BoxState.RUNNING);
-            return view(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid)));
+            return view(saveWith(rec, BoxEvent.of(id, "process-adopted", "pid " + pid + (moved ? "" : ", in the box already"))));
         });
     }
 
@@ -498,18 +498,13 @@ public class BoxService {
                 + " is gone (removed outside boxd); the record is kept");
     }
 
-    /**
-     * Records that a live box's cgroup is gone; the record is kept. Its inotify watch must go too:
-     * on cgroupfs it outlives the directory. Caller holds the box's lock.
-     */
+    /** Records that a live box's cgroup is gone ({@link ExitWatcher#lost}). Caller holds the box's lock. */
     void markLost(BoxRecord rec) {
         markLost(rec, "cgroup " + rec.cgroupPath + " is gone; the record is kept");
     }
 
     void markLost(BoxRecord rec, String detail) {
-        watcher.unwatch(rec.id);
-        rec.state(BoxState.LOST);
-        saveWith(rec, BoxEvent.of(rec.id, "lost", detail));
+        watcher.lost(rec, detail);
     }
 
     private static BoxRecord requireLive(BoxRecord rec) {

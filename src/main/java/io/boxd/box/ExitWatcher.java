@@ -4,6 +4,7 @@ import io.boxd.driver.BoxDriver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -15,7 +16,9 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,8 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * directory. The kernel touches {@code cgroup.events} when {@code populated} changes and
  * {@code memory.events}/{@code pids.events} when a counter rises; boxd re-reads the file and
  * records what changed. A write to a limit file ({@code memory.max}, …) from outside boxd is
- * seen the same way, so {@code enforced} keeps telling what the kernel holds the box to.
- * Idle cost is a thread blocked in the kernel.
+ * seen the same way, so {@code enforced} keeps telling what the kernel holds the box to. A watch on
+ * the boxes' parent directory sees a box's cgroup removed outside boxd, and the box becomes LOST
+ * then, not at its next request or reconcile. Idle cost is a thread blocked in the kernel.
  *
  * <p>kernfs only notifies about a file whose inode is in memory, so each watched box keeps its
  * event files open: that pins the inodes, and with them the notifications.
@@ -49,6 +53,7 @@ public class ExitWatcher implements SmartLifecycle {
     private static final int POPULATED = 1;
     private static final int COUNTERS = 2;
     private static final int LIMITS = 4;
+    private static final int GONE = 8;
     /** A check that finds its box locked retries after this, doubling up to RETRY_MAX_MS. */
     private static final long RETRY_FIRST_MS = 50;
     private static final long RETRY_MAX_MS = 1000;
@@ -62,6 +67,12 @@ public class ExitWatcher implements SmartLifecycle {
     private final Map<WatchKey, String> ids = new ConcurrentHashMap<>();
     private final Map<String, WatchKey> keys = new ConcurrentHashMap<>();
     private final Map<String, List<FileChannel>> pinned = new ConcurrentHashMap<>();
+    /** Each followed box's directory, both ways, to name the box a parent's delete event is about. */
+    private final Map<String, Path> dirs = new ConcurrentHashMap<>();
+    private final Map<Path, String> boxAt = new ConcurrentHashMap<>();
+    /** Watches on the boxes' parent directories (the base), for deletes only. */
+    private final Map<WatchKey, Path> parents = new ConcurrentHashMap<>();
+    private final Map<Path, ParentWatch> parentWatches = new ConcurrentHashMap<>();
     /** Boxes with a check queued, and what it must look at. */
     private final Map<String, Integer> queued = new ConcurrentHashMap<>();
     private final AtomicBoolean checkAllQueued = new AtomicBoolean();
@@ -114,6 +125,9 @@ public class ExitWatcher implements SmartLifecycle {
             ids.put(key, id);
             keys.put(id, key);
             closeAll(pinned.put(id, open));
+            dirs.put(id, dir);
+            boxAt.put(dir, id);
+            watchParent(dir.getParent(), w);
         } catch (IOException | RuntimeException e) {
             closeAll(open);   // nothing half-followed: no file left open, no watch without its files
             if (key != null) {
@@ -132,6 +146,41 @@ public class ExitWatcher implements SmartLifecycle {
         }
         if (check) {
             queue(id, POPULATED | COUNTERS, 0, 0);
+        }
+    }
+
+    /** A parent directory's watch, and the directory's inode it was made on. */
+    private record ParentWatch(WatchKey key, Object inode) {
+    }
+
+    /**
+     * Watches {@code parent} for deletes once per directory: a stat per new box, and a new watch
+     * only when the directory is new. systemd removes the base slice when its last box goes and
+     * makes it again for the next, a new directory at the old path; on cgroupfs a watch outlives
+     * its directory, so the old one is cancelled here.
+     */
+    private void watchParent(Path parent, WatchService w) {
+        if (parent == null) {
+            return;
+        }
+        try {
+            Object inode = Files.readAttributes(parent, BasicFileAttributes.class).fileKey();
+            synchronized (parentWatches) {
+                ParentWatch old = parentWatches.get(parent);
+                if (old != null && old.key().isValid() && Objects.equals(old.inode(), inode)) {
+                    return;
+                }
+                WatchKey key = parent.register(w, StandardWatchEventKinds.ENTRY_DELETE);
+                parents.put(key, parent);
+                parentWatches.put(parent, new ParentWatch(key, inode));
+                if (old != null && old.key() != key) {
+                    parents.remove(old.key());
+                    old.key().cancel();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot watch {} for box cgroups removed outside boxd ({}): such a box becomes LOST at its "
+                    + "next request or reconcile", parent, e.getMessage());
         }
     }
 
@@ -159,6 +208,20 @@ public class ExitWatcher implements SmartLifecycle {
             key.cancel();
         }
         closeAll(pinned.remove(id));
+        Path dir = dirs.remove(id);
+        if (dir != null) {
+            boxAt.remove(dir, id);
+        }
+    }
+
+    /**
+     * Records that a live box's cgroup is gone; the record is kept, and the watch goes (on
+     * cgroupfs it outlives the directory). Caller holds the box's lock.
+     */
+    void lost(BoxRecord rec, String detail) {
+        unwatch(rec.id);
+        rec.state(BoxState.LOST);
+        saveWith(rec, "lost", detail);
     }
 
     public int watching() {
@@ -189,6 +252,11 @@ public class ExitWatcher implements SmartLifecycle {
 
     /** One signalled key: what changed is queued for the handler thread. */
     void onKey(WatchKey key) {
+        Path parent = parents.get(key);
+        if (parent != null) {
+            onParentKey(key, parent);
+            return;
+        }
         String id = ids.get(key);
         boolean populatedChanged = false;
         boolean countersChanged = false;
@@ -220,6 +288,30 @@ public class ExitWatcher implements SmartLifecycle {
         }
     }
 
+    /** A delete in a parent directory: a followed box's directory removed, by boxd (which unfollows first) or not. */
+    private void onParentKey(WatchKey key, Path parent) {
+        List<String> gone = new ArrayList<>();
+        boolean overflow = false;
+        for (WatchEvent<?> ev : key.pollEvents()) {
+            if (ev.kind() == StandardWatchEventKinds.OVERFLOW) {
+                overflow = true;
+            } else if (ev.context() instanceof Path name) {
+                String id = boxAt.get(parent.resolve(name));
+                if (id != null) {
+                    gone.add(id);
+                }
+            }
+        }
+        if (!key.reset()) {
+            parents.remove(key);
+            parentWatches.computeIfPresent(parent, (p, w) -> w.key() == key ? null : w);
+        }
+        if (overflow) {
+            checkAll();
+        }
+        gone.forEach(id -> queue(id, GONE, 0, 0));
+    }
+
     /**
      * Queues one full check of every watched box. A kernel overflow signals OVERFLOW on every
      * key, so the keys that arrive before the sweep starts share it.
@@ -229,7 +321,7 @@ public class ExitWatcher implements SmartLifecycle {
             submit(() -> {
                 checkAllQueued.set(false);
                 for (String id : keys.keySet()) {
-                    queue(id, POPULATED | COUNTERS | LIMITS, 0, 0);
+                    queue(id, POPULATED | COUNTERS | LIMITS | GONE, 0, 0);
                 }
             }, 0);
         }
@@ -269,7 +361,7 @@ public class ExitWatcher implements SmartLifecycle {
      * retries end when the request does; requests hold a box for a bounded time.
      */
     private void check(String id, int what, int attempt) {
-        if (!handle(id, (what & POPULATED) != 0, (what & COUNTERS) != 0, (what & LIMITS) != 0) && keys.containsKey(id)) {
+        if (!handle(id, what) && keys.containsKey(id)) {
             long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt, 10));
             queue(id, what, delay, attempt + 1);
         }
@@ -278,18 +370,25 @@ public class ExitWatcher implements SmartLifecycle {
     /**
      * Only what changed is read: the counters when their files changed, the limits when one of
      * theirs was written, and the record only when the box has just become empty (a box that
-     * gained processes needs nothing). False when the box was locked or the database
-     * unavailable, so nothing was done.
+     * gained processes needs nothing) or its directory was removed. A live box whose cgroup is
+     * gone, found under its lock (so not in the middle of boxd's own delete), is LOST. False when
+     * the box was locked or the database unavailable, so nothing was done.
      */
-    private boolean handle(String id, boolean populatedChanged, boolean countersChanged, boolean limitsChanged) {
+    private boolean handle(String id, int what) {
+        boolean countersChanged = (what & COUNTERS) != 0;
+        boolean limitsChanged = (what & LIMITS) != 0;
         try {
-            boolean emptied = populatedChanged && !driver.populated(id);
-            if (!emptied && !countersChanged && !limitsChanged) {
+            boolean emptied = (what & POPULATED) != 0 && !driver.populated(id);
+            if (!emptied && !countersChanged && !limitsChanged && (what & GONE) == 0) {
                 return true;
             }
             return locks.tryWith(id, () -> {
                 BoxRecord rec = boxes.findById(id).orElse(null);
-                if (rec == null || !rec.state.live() || !driver.exists(id)) {
+                if (rec == null || !rec.state.live()) {
+                    return;
+                }
+                if (!driver.exists(id)) {
+                    lost(rec, "cgroup " + rec.cgroupPath + " was removed outside boxd; the record is kept");
                     return;
                 }
                 if (countersChanged || (emptied && rec.state == BoxState.RUNNING)) {
@@ -351,6 +450,8 @@ public class ExitWatcher implements SmartLifecycle {
         handler.shutdown();
         pinned.values().forEach(ExitWatcher::closeAll);
         pinned.clear();
+        parents.clear();
+        parentWatches.clear();
         ws = null;
     }
 

@@ -305,9 +305,11 @@ public class CgroupfsDriver implements BoxDriver {
     }
 
     @Override
-    public void adopt(String boxId, int pid) {
+    public boolean adopt(String boxId, int pid) {
         String rel = requireBox(boxId);
-        procs.requireAdoptable(pid, "/" + rel, spawner.serverPids());
+        if (procs.requireAdoptable(pid, "/" + rel, spawner.serverPids()).in("/" + rel)) {
+            return false;
+        }
         try {
             fs.write(rel, "cgroup.procs", Integer.toString(pid));
         } catch (CgroupWriteException e) {
@@ -335,6 +337,7 @@ public class CgroupfsDriver implements BoxDriver {
             throw new DriverException("pid " + pid + " is in " + now.get() + " after the write to "
                     + fs.resolve(rel + "/cgroup.procs") + ", not /" + rel);
         }
+        return true;
     }
 
     @Override

@@ -41,12 +41,12 @@ public final class Procs {
      * whole thread group. A process whose main thread has exited while others run on is alive,
      * and refused.
      */
-    public void requireAdoptable(int pid, String boxCgroup) {
-        requireAdoptable(pid, boxCgroup, Set.of());
+    public Adoption.Candidate requireAdoptable(int pid, String boxCgroup) {
+        return requireAdoptable(pid, boxCgroup, Set.of());
     }
 
     /** As above, where boxd runs {@code helpers} (its spawn servers) for itself. */
-    public void requireAdoptable(int pid, String boxCgroup, Set<Long> helpers) {
+    public Adoption.Candidate requireAdoptable(int pid, String boxCgroup, Set<Long> helpers) {
         Optional<String> stat = read(pid, "stat");
         Optional<String> status = read(pid, "status");
         Optional<Integer> live = liveTask(pid);
@@ -68,6 +68,7 @@ public final class Procs {
         Adoption.refusal(c, Adoption.Self.current(helpers), boxCgroup).ifPresent(why -> {
             throw new NotAdoptableException(why);
         });
+        return c;
     }
 
     /**

@@ -30,6 +30,11 @@ public final class Adoption {
         public Candidate(int pid, int tgid, boolean kernelThread, String cgroup) {
             this(pid, tgid, kernelThread, cgroup, null);
         }
+
+        /** Whether its live threads are in the box whose cgroup is {@code boxCgroup}, or in a child of it. */
+        public boolean in(String boxCgroup) {
+            return inside(cgroup, boxCgroup);
+        }
     }
 
     /**

@@ -41,8 +41,11 @@ public interface BoxDriver {
     /** Starts a process that is inside the box before it runs any code of its own. */
     SpawnedProcess spawn(String boxId, SpawnSpec spec);
 
-    /** Moves an existing process into the box and verifies the move. */
-    void adopt(String boxId, int pid);
+    /**
+     * Moves an existing process into the box and verifies the move. False when it was in the box
+     * already, so nothing was moved.
+     */
+    boolean adopt(String boxId, int pid);
 
     List<BoxProcess> processes(String boxId);
 

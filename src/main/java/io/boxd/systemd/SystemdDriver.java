@@ -199,9 +199,11 @@ public class SystemdDriver implements BoxDriver {
     }
 
     @Override
-    public void adopt(String boxId, int pid) {
+    public boolean adopt(String boxId, int pid) {
         String rel = requireBox(boxId);
-        procs.requireAdoptable(pid, "/" + rel);
+        if (procs.requireAdoptable(pid, "/" + rel).in("/" + rel)) {
+            return false;   // a second scope would only move it from one of the box's scopes to another
+        }
         try {
             placeInScope(boxId, pid);
         } catch (DriverException e) {
@@ -217,6 +219,7 @@ public class SystemdDriver implements BoxDriver {
         if (!now.get().startsWith("/" + rel + "/")) {
             throw new DriverException("pid " + pid + " is in " + now.get() + " after systemd started its scope, not under /" + rel);
         }
+        return true;
     }
 
     private void placeInScope(String boxId, int pid) {

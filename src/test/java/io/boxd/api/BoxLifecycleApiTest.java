@@ -338,6 +338,27 @@ class BoxLifecycleApiTest extends RealServerTest {
     }
 
     @Test
+    void adoptingAProcessAlreadyInTheBoxLeavesItAndRecordsNothingMore() throws Exception {
+        String id = unique("adopt2");
+        create(id);
+        Process sleep = sandbox.track(new ProcessBuilder("sleep", "300").start());
+        String p = "/v1/boxes/" + id + "/processes";
+        for (int i = 0; i < 2; i++) {
+            Reply r = http.post(p + "/adopt", "{\"pid\":" + sleep.pid() + "}");
+            assertThat(r.status()).as("%s", r).isEqualTo(200);
+            assertThat(r.json().path("state").asString()).isEqualTo("RUNNING");
+        }
+        Reply spawned = http.post(p, "{\"argv\":[\"sleep\",\"300\"]}");
+        assertThat(spawned.status()).as("%s", spawned).isEqualTo(201);
+        Reply again = http.post(p + "/adopt", "{\"pid\":" + spawned.json().path("pid").asLong() + "}");
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        assertThat(Sandbox.cgroupOf(sleep.pid())).isEqualTo("/" + sandbox.base + "/" + id);
+        assertThat(types(id)).containsExactly("created", "process-adopted", "process-started");
+        http.post("/v1/boxes/" + id + "/kill", null);
+        assertThat(sleep.waitFor(5, TimeUnit.SECONDS)).as("the adopted sleep dies with the box").isTrue();
+    }
+
+    @Test
     void adoptOfANonexistentPidIs404() throws Exception {
         String id = unique("adopt404");
         create(id);
@@ -524,7 +545,7 @@ class BoxLifecycleApiTest extends RealServerTest {
     }
 
     @Test
-    void aBoxWhoseCgroupWasRemovedOutsideBoxdIsLostAtTheFirstRequest() throws Exception {
+    void aBoxWhoseCgroupWasRemovedOutsideBoxdIsLostAndRefusesEveryKernelRequest() throws Exception {
         String id = unique("vanished");
         create(id);
         Files.delete(sandbox.boxDir(id));   // rmdir, behind boxd's back

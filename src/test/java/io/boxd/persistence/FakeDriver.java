@@ -76,12 +76,15 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
         boxes.put(id, Limits.NONE);
     }
 
-    /** Makes a box's cgroup disappear behind boxd's back. */
+    /**
+     * Makes a box's cgroup disappear behind boxd's back, unseen: its directory stays (until
+     * {@link #close}), so no inotify watch reports it, as when it went while boxd was down.
+     * Reconciliation must find it.
+     */
     public void vanish(String id) {
         boxes.remove(id);
         marks.remove(id);
         populated.remove(id);
-        rmdir(id);
     }
 
     @Override
@@ -128,8 +131,9 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
-    public void adopt(String boxId, int pid) {
+    public boolean adopt(String boxId, int pid) {
         populated.add(boxId);
+        return true;
     }
 
     @Override
@@ -161,6 +165,7 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     @Override
     public void remove(String boxId) {
         vanish(boxId);
+        rmdir(boxId);
     }
 
     @Override

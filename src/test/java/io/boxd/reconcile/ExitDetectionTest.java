@@ -5,6 +5,7 @@ import io.boxd.testkit.Kernel;
 import io.boxd.testkit.Scratch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -159,6 +160,39 @@ class ExitDetectionTest {
         assertThat(rest.post("/v1/reconcile", null).status()).isEqualTo(200);
         assertThat(state(id)).isEqualTo("LOST");
         assertThat(Kernel.inotifyWatchedInodes()).as("the lost box's watch").doesNotContain(inode);
+    }
+
+    @Test
+    void aBoxWhoseCgroupIsRemovedOutsideBoxdIsLostWithoutARequest() throws Exception {
+        List<Long> took = new ArrayList<>();
+        for (boolean running : new boolean[] {false, true}) {
+            String id = box();
+            if (running) {
+                spawn(id, "[\"sleep\",\"600\"]");
+            }
+            long inode = Kernel.inode(BASE_DIR.resolve(id));
+            Kernel.killAndRemove(BASE_DIR.resolve(id));
+            // Only GETs from here on: they read the record and never touch the kernel.
+            took.add(StartupReconcileOrphansTest.waitForState(rest, id, "LOST", 5000));
+            List<JsonNode> events = rest.events(id);
+            assertThat(types(id)).filteredOn("lost"::equals).as("running=%s", running).hasSize(1);
+            assertThat(events.get(events.size() - 1).path("detail").asString()).contains("removed outside boxd");
+            assertThat(Kernel.inotifyWatchedInodes()).as("the lost box's watch").doesNotContain(inode);
+        }
+        System.out.println("[exit] rmdir from outside -> LOST, ms: " + took);
+        assertThat(Collections.max(took)).as("ms from rmdir to LOST, each of %s", took).isLessThanOrEqualTo(1000);
+
+        // boxd's own removes, and a neighbour's rmdir, make no box LOST.
+        String mine = box();
+        String neighbour = box();
+        assertThat(rest.delete("/v1/boxes/" + mine).status()).isEqualTo(204);
+        Path stranger = BASE_DIR.resolve("not-a-box");
+        Files.createDirectory(stranger);
+        Kernel.killAndRemove(stranger);
+        Kernel.sleep(300);
+        assertThat(types(mine)).containsExactly("created", "removed");
+        assertThat(state(neighbour)).isEqualTo("CREATED");
+        assertThat(types(neighbour)).containsExactly("created");
     }
 
     // ---- one writer per box -------------------------------------------------------------------
