@@ -275,10 +275,12 @@ api $P POST /v1/boxes '{"id":"gone1"}' >/dev/null; api $P POST /v1/boxes/gone1/p
 systemctl stop boxlite-gone1.slice; st=none
 for _ in $(seq 50); do api $P GET /v1/boxes/gone1 >/dev/null; st=$(body .state); [ "$st" = LOST ] && break; sleep 0.1; done
 api $P GET /v1/boxes/gone1/events >/dev/null; lost=$(jq '[.[] | select(.type == "lost")] | length' /tmp/body); ev=$(jq -r '[.[].type] | join(" ")' /tmp/body)
-r=$(api $P DELETE /v1/boxes/gone1); left=$(systemctl list-units --all --plain --no-legend 'boxlite*' | wc -l)
+# The DELETE of a LOST box touches nothing in the kernel or systemd: the cgroup that has its name
+# may be another boxd database's box by now. So the empty base slice stays until boxd's next remove.
+r=$(api $P DELETE /v1/boxes/gone1); left=$(systemctl list-units --all --plain --no-legend 'boxlite-gone1*' | wc -l)
 [ "$st" = LOST ] && [ "$lost" = 1 ] && ! kill -0 "$G1" 2>/dev/null && [ "${r%% *}" = 204 ] && [ "$left" = 0 ]
 check "root: a box slice stopped outside boxd (systemctl stop) is LOST within 5 s, seen by GETs alone" $? \
-  "state $st; history: $ev; pid $G1 $(kill -0 "$G1" 2>/dev/null && echo alive || echo gone); DELETE ${r%% *}; $left units left"
+  "state $st; history: $ev; pid $G1 $(kill -0 "$G1" 2>/dev/null && echo alive || echo gone); DELETE ${r%% *}; units: $(systemctl list-units --all --plain --no-legend 'boxlite*' | awk '{print $1, $3}' | xargs)"
 
 # ---- create time: systemd vs cgroupfs in this VM ------------------------------------------------
 # Through REST with the systemd driver; then both drivers side by side in one small JVM
