@@ -343,10 +343,15 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public List<BoxProcess> processes(String boxId) {
         List<BoxProcess> out = new ArrayList<>();
-        for (int pid : pidsRecursive(rel(boxId))) {
+        for (int pid : pids(boxId)) {
             procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
         }
         return out;
+    }
+
+    @Override
+    public List<Integer> pids(String boxId) {
+        return pidsRecursive(rel(boxId));
     }
 
     private List<Integer> pidsRecursive(String rel) {

@@ -49,6 +49,9 @@ public interface BoxDriver {
 
     List<BoxProcess> processes(String boxId);
 
+    /** The pids in the box's cgroup and its children (not its zombies); none once the cgroup is gone. */
+    List<Integer> pids(String boxId);
+
     /** True while any process lives in the box's cgroup (or a child of it). */
     boolean populated(String boxId);
 

@@ -234,14 +234,15 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public List<BoxProcess> processes(String boxId) {
         List<BoxProcess> out = new ArrayList<>();
-        Optional<String> rel = relIfExists(boxId);
-        if (rel.isEmpty()) {
-            return out;
-        }
-        for (int pid : pidsRecursive(rel.get())) {
+        for (int pid : pids(boxId)) {
             procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
         }
         return out;
+    }
+
+    @Override
+    public List<Integer> pids(String boxId) {
+        return relIfExists(boxId).map(this::pidsRecursive).orElse(List.of());
     }
 
     private List<Integer> pidsRecursive(String rel) {

@@ -137,6 +137,11 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     }
 
     @Override
+    public List<Integer> pids(String boxId) {
+        return populated.contains(boxId) ? List.of(pids.get()) : List.of();
+    }
+
+    @Override
     public List<BoxProcess> processes(String boxId) {
         return populated.contains(boxId) ? List.of(new BoxProcess(pids.get(), "fake")) : List.of();
     }
