@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -48,8 +48,6 @@ public class BoxService {
     private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Path ROOT = Path.of("/");
-    /** How long the processes of a start that could not be recorded may take to die. */
-    private static final Duration UNRECORDED_KILL_TIMEOUT = Duration.ofSeconds(2);
 
     private final BoxRepository boxes;
     private final BoxHistory history;
@@ -263,9 +261,9 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            // What ran before, for undoing a start that cannot be recorded. Only a RUNNING box
-            // holds processes: the others are empty, and need no read on this path.
-            Set<Integer> before = rec.state == BoxState.RUNNING ? Set.copyOf(driver.pids(id)) : null;
+            // What ran before, to be spared if this start cannot be recorded. The record may lag
+            // the kernel (an adopt that could not be recorded), so the kernel is asked.
+            Set<ProcessHandle> before = rec.state == BoxState.RUNNING || driver.populated(id) ? running(id) : Set.of();
             SpawnedProcess p = onCgroup(rec, () -> driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(),
                     dataDir.logFile(id))));
             rec.state(BoxState.RUNNING);
@@ -280,57 +278,25 @@ public class BoxService {
         });
     }
 
+    /** The box's processes, each with its start time, so that a reused pid is not taken for one of them. */
+    private Set<ProcessHandle> running(String id) {
+        return driver.pids(id).stream().map(ProcessHandle::of).flatMap(Optional::stream).collect(Collectors.toSet());
+    }
+
     /**
-     * A process whose start could not be recorded is killed, with all it started, a daemon that
-     * double-forked away from it included: the caller is told the spawn failed and may retry,
-     * and must not find a second copy running. A box that held nothing before ({@code before}
-     * null) is emptied with its kill. Otherwise each process new since {@code before}, and not
-     * a child of one of those, is killed, again until no such process is left (it may fork
-     * while it is being killed). Only pids in the box are signalled. Caller holds the lock.
+     * A process whose start could not be recorded is killed, with all it started: the caller is
+     * told the spawn failed and may retry, and must not find a second copy running. Caller holds
+     * the lock.
      */
-    private void killUnrecorded(String id, long pid, Set<Integer> before, RuntimeException cause) {
+    private void killUnrecorded(String id, int pid, Set<ProcessHandle> before, RuntimeException cause) {
         try {
-            if (before == null) {
-                driver.kill(id);
-            } else {
-                killNew(id, before);
-            }
+            driver.undoStart(id, pid, before);
             log.warn("box {}: pid {} was started but could not be recorded, so it was killed, with all it started: {}",
                     id, pid, DatabaseFailures.reason(cause));
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
             log.warn("box {}: pid {} was started but could not be recorded, and killing it failed: {}", id, pid, e.getMessage());
         }
-    }
-
-    private void killNew(String id, Set<Integer> before) {
-        long deadline = System.nanoTime() + UNRECORDED_KILL_TIMEOUT.toNanos();
-        while (true) {
-            List<ProcessHandle> fresh = driver.pids(id).stream().filter(p -> !before.contains(p))
-                    .map(p -> ProcessHandle.of(p)).flatMap(Optional::stream)
-                    .filter(h -> !childOfAny(h, before)).toList();
-            if (fresh.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new DriverException("pids " + fresh.stream().map(ProcessHandle::pid).toList() + " of an unrecorded start are still in box "
-                        + id + " " + UNRECORDED_KILL_TIMEOUT.toMillis() + " ms after the first SIGKILL");
-            }
-            fresh.forEach(ProcessHandle::destroyForcibly);
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
-
-    /** Whether {@code h} descends from one of {@code pids}: a fork of a process that ran before. */
-    private static boolean childOfAny(ProcessHandle h, Set<Integer> pids) {
-        Optional<ProcessHandle> p = h.parent();
-        for (int depth = 0; p.isPresent() && depth < 4096; depth++) {
-            if (pids.contains((int) p.get().pid())) {
-                return true;
-            }
-            p = p.get().parent();
-        }
-        return false;
     }
 
     public Box adopt(String id, int pid) {

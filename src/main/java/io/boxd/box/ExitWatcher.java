@@ -114,6 +114,8 @@ public class ExitWatcher implements SmartLifecycle {
         WatchKey key = null;
         try {
             Path dir = Path.of(driver.cgroupPath(id));
+            // The parent first: a box removed once it is followed must not go unseen.
+            watchParent(dir.getParent(), w);
             for (String name : PINNED) {
                 try {
                     open.add(FileChannel.open(dir.resolve(name), StandardOpenOption.READ));
@@ -127,7 +129,6 @@ public class ExitWatcher implements SmartLifecycle {
             closeAll(pinned.put(id, open));
             dirs.put(id, dir);
             boxAt.put(dir, id);
-            watchParent(dir.getParent(), w);
         } catch (IOException | RuntimeException e) {
             closeAll(open);   // nothing half-followed: no file left open, no watch without its files
             if (key != null) {
@@ -149,8 +150,8 @@ public class ExitWatcher implements SmartLifecycle {
         }
     }
 
-    /** A parent directory's watch, and the directory's inode it was made on. */
-    private record ParentWatch(WatchKey key, Object inode) {
+    /** A parent directory's watch, and the directory's file key (device and inode) it was made on. */
+    private record ParentWatch(WatchKey key, Object fileKey) {
     }
 
     /**
@@ -164,15 +165,15 @@ public class ExitWatcher implements SmartLifecycle {
             return;
         }
         try {
-            Object inode = Files.readAttributes(parent, BasicFileAttributes.class).fileKey();
+            Object fileKey = Files.readAttributes(parent, BasicFileAttributes.class).fileKey();
             synchronized (parentWatches) {
                 ParentWatch old = parentWatches.get(parent);
-                if (old != null && old.key().isValid() && Objects.equals(old.inode(), inode)) {
+                if (old != null && old.key().isValid() && Objects.equals(old.fileKey(), fileKey)) {
                     return;
                 }
                 WatchKey key = parent.register(w, StandardWatchEventKinds.ENTRY_DELETE);
                 parents.put(key, parent);
-                parentWatches.put(parent, new ParentWatch(key, inode));
+                parentWatches.put(parent, new ParentWatch(key, fileKey));
                 if (old != null && old.key() != key) {
                     parents.remove(old.key());
                     old.key().cancel();
@@ -215,13 +216,14 @@ public class ExitWatcher implements SmartLifecycle {
     }
 
     /**
-     * Records that a live box's cgroup is gone; the record is kept, and the watch goes (on
-     * cgroupfs it outlives the directory). Caller holds the box's lock.
+     * Records that a live box's cgroup is gone; the record is kept. The watch goes once that is
+     * saved (on cgroupfs it outlives the directory): a save that fails is tried again while the
+     * box is followed. Caller holds the box's lock.
      */
     void lost(BoxRecord rec, String detail) {
-        unwatch(rec.id);
         rec.state(BoxState.LOST);
         saveWith(rec, "lost", detail);
+        unwatch(rec.id);
     }
 
     public int watching() {
@@ -274,6 +276,7 @@ public class ExitWatcher implements SmartLifecycle {
             limitsChanged |= driver.isLimitFile(name);
         }
         if (!key.reset()) {
+            // Its directory stays known, so that the parent's delete event still makes the box LOST.
             ids.remove(key);
             if (id != null && keys.remove(id, key)) {
                 closeAll(pinned.remove(id));
@@ -320,7 +323,7 @@ public class ExitWatcher implements SmartLifecycle {
         if (checkAllQueued.compareAndSet(false, true)) {
             submit(() -> {
                 checkAllQueued.set(false);
-                for (String id : keys.keySet()) {
+                for (String id : dirs.keySet()) {
                     queue(id, POPULATED | COUNTERS | LIMITS | GONE, 0, 0);
                 }
             }, 0);
@@ -361,7 +364,7 @@ public class ExitWatcher implements SmartLifecycle {
      * retries end when the request does; requests hold a box for a bounded time.
      */
     private void check(String id, int what, int attempt) {
-        if (!handle(id, what) && keys.containsKey(id)) {
+        if (!handle(id, what) && dirs.containsKey(id)) {
             long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt, 10));
             queue(id, what, delay, attempt + 1);
         }
@@ -450,6 +453,10 @@ public class ExitWatcher implements SmartLifecycle {
         handler.shutdown();
         pinned.values().forEach(ExitWatcher::closeAll);
         pinned.clear();
+        keys.clear();
+        ids.clear();
+        dirs.clear();
+        boxAt.clear();
         parents.clear();
         parentWatches.clear();
         ws = null;

@@ -20,6 +20,7 @@ import io.boxd.limits.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -407,6 +408,55 @@ public class CgroupfsDriver implements BoxDriver {
                         + " ms after the kill: " + pidsRecursive(rel));
             }
         }
+    }
+
+    /**
+     * An empty box is emptied. Otherwise the box's processes since {@code before} are killed,
+     * again until none is left (one may fork while it is killed), except forks of what ran before
+     * and their orphans, which stay in those processes' sessions. The start's own processes are
+     * in its session, or in a new one (a daemon calls setsid).
+     */
+    @Override
+    public void undoStart(String boxId, int pid, Set<ProcessHandle> before) {
+        if (before.isEmpty()) {
+            kill(boxId);
+            return;
+        }
+        String rel = rel(boxId);
+        Set<Integer> sessions = new HashSet<>();
+        before.forEach(h -> procs.session((int) h.pid()).ifPresent(sessions::add));
+        long deadline = System.nanoTime() + props.killTimeout().toNanos();
+        long sleep = 200;
+        while (true) {
+            List<Integer> started = new ArrayList<>();
+            for (int p : pidsRecursive(rel)) {
+                Optional<ProcessHandle> h = ProcessHandle.of(p).filter(ph -> !before.contains(ph) && !descendsFromAny(ph, before));
+                if (h.isPresent() && procs.session(p).stream().anyMatch(s -> !sessions.contains(s))) {
+                    started.add(p);
+                }
+            }
+            if (started.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DriverException("processes of an unrecorded start still in " + fs.resolve(rel) + " "
+                        + props.killTimeout().toMillis() + " ms after the first SIGKILL: " + started);
+            }
+            started.forEach(p -> procs.signal(p, true));
+            Spawner.sleepMicros(sleep);
+            sleep = Math.min(sleep * 2, 5_000);
+        }
+    }
+
+    private static boolean descendsFromAny(ProcessHandle h, Set<ProcessHandle> ancestors) {
+        Optional<ProcessHandle> p = h.parent();
+        for (int depth = 0; p.isPresent() && depth < 4096; depth++) {
+            if (ancestors.contains(p.get())) {
+                return true;
+            }
+            p = p.get().parent();
+        }
+        return false;
     }
 
     /**

@@ -141,6 +141,15 @@ public final class KernelText {
         }
     }
 
+    /** The session id of a {@code /proc/<pid>/stat} line (field 6). */
+    static OptionalInt session(String stat) {
+        try {
+            return statField(stat, 6).map(f -> OptionalInt.of(Integer.parseInt(f))).orElse(OptionalInt.empty());
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
     /** Whether a {@code stat} line is a kernel thread's: PF_KTHREAD in its flags. */
     static boolean kernelThread(String stat) {
         return (statFlags(stat).orElse(0L) & PF_KTHREAD) != 0;

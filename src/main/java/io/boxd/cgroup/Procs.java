@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Reads {@code /proc/<pid>/...} and sends signals. Parsing lives in {@link KernelText}. */
@@ -77,6 +78,11 @@ public final class Procs {
      */
     public boolean alive(int pid) {
         return liveTask(pid).isPresent();
+    }
+
+    /** The process's session id, or empty when it has gone. */
+    public OptionalInt session(int pid) {
+        return read(pid, "stat").map(KernelText::session).orElse(OptionalInt.empty());
     }
 
     /** {@code pid} while its main thread runs; else one of its threads that still runs; else empty. */

@@ -4,6 +4,7 @@ import io.boxd.limits.Limits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What boxd needs from the kernel side, whoever does the work: cgroupfs directly, or systemd
@@ -51,6 +52,14 @@ public interface BoxDriver {
 
     /** The pids in the box's cgroup and its children (not its zombies); none once the cgroup is gone. */
     List<Integer> pids(String boxId);
+
+    /**
+     * Kills what one start made, for a start boxd could not record: {@code pid} (which
+     * {@link #spawn} started) and all it started since, a daemon that double-forked away from it
+     * included. The processes in {@code before} (the box's, from just before the start; empty
+     * when it was empty) are spared, and so is what they fork meanwhile.
+     */
+    void undoStart(String boxId, int pid, Set<ProcessHandle> before);
 
     /** True while any process lives in the box's cgroup (or a child of it). */
     boolean populated(String boxId);

@@ -280,7 +280,20 @@ public class SystemdDriver implements BoxDriver {
         if (found.isEmpty()) {
             return false;
         }
-        String rel = found.get();
+        killRel(found.get());
+        return true;
+    }
+
+    /**
+     * Each start has a scope of its own, and all it starts stays in that scope's cgroup, a
+     * daemon that double-forked away included: killing the scope takes exactly that.
+     */
+    @Override
+    public void undoStart(String boxId, int pid, Set<ProcessHandle> before) {
+        relIfExists(boxId).map(rel -> join(rel, names.processScope(boxId, pid))).filter(fs::exists).ifPresent(this::killRel);
+    }
+
+    private void killRel(String rel) {
         boolean hasKill = fs.fileExists(rel, "cgroup.kill");
         if (hasKill) {
             fs.write(rel, "cgroup.kill", "1");
@@ -301,7 +314,6 @@ public class SystemdDriver implements BoxDriver {
             Spawner.sleepMicros(sleep);
             sleep = Math.min(sleep * 2, 5_000);
         }
-        return true;
     }
 
     @Override

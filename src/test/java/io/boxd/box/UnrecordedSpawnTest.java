@@ -28,7 +28,8 @@ import org.springframework.test.context.TestExecutionListeners;
  * kernel: here a shell that leaves a daemon behind and exits, so the daemon is no child of the
  * process boxd started by the time boxd undoes the start. The database refuses the
  * {@code process-started} event through a CHECK constraint on the event's detail (the argv
- * carries a marker); the driver, behind a proxy, answers only once that shell has exited.
+ * carries a marker); the driver, behind a proxy, answers only once that shell has exited, and
+ * 300 ms later, so that what else runs in the box forks in between.
  */
 @SpringBootTest
 @TestExecutionListeners(listeners = Scratch.CleanUp.class, mergeMode = TestExecutionListeners.MergeMode.MERGE_WITH_DEFAULTS)
@@ -56,6 +57,7 @@ class UnrecordedSpawnTest {
                         Kernel.sleep(10);
                     }
                     assertThat(Kernel.identify(pid)).as("the shell that leaves the daemon has exited").isEmpty();
+                    Kernel.sleep(300);   // what else runs in the box forks meanwhile
                 }
                 return out;
             });
@@ -71,40 +73,53 @@ class UnrecordedSpawnTest {
     void aStartThatCannotBeRecordedLeavesNoDaemonBehindAndSparesWhatRanBefore() throws Exception {
         service.create(new NewBox("empty", null, null, null));
         service.create(new NewBox("busy", null, null, null));
+        service.create(new NewBox("unrecorded", null, null, null));
         long kept = service.spawn("busy", new NewProcess(List.of("sleep", "600"), null, null, null, null)).pid();
+        // A supervisor that leaves an orphaned worker every 20 ms, in its own session.
+        service.spawn("busy", new NewProcess(List.of("/bin/sh", "-c", "while :; do (sleep 600 & echo \"worker $!\"); sleep 0.02; done"),
+                null, null, null, null));
+        // A process the box took in without a record (an adopt whose record failed): the record says CREATED.
+        Process outside = new ProcessBuilder("sleep", "600").start();
+        Files.writeString(SCRATCH.baseDir.resolve("unrecorded").resolve("cgroup.procs"), Long.toString(outside.pid()));
         Optional<Kernel.Pid> keptPid = Kernel.identify(kept);
+        Optional<Kernel.Pid> outsidePid = Kernel.identify(outside.pid());
         jdbc.execute("ALTER TABLE box_event ADD CONSTRAINT test_refuse_marker CHECK (detail NOT LIKE '%" + MARKER + "%')");
         try {
-            for (String id : List.of("empty", "busy")) {
+            for (String id : List.of("empty", "busy", "unrecorded")) {
                 NewProcess daemonizer = new NewProcess(List.of("/bin/sh", "-c", "sleep 600 & echo \"daemon $!\"", MARKER),
                         null, null, null, null);
                 assertThatThrownBy(() -> service.spawn(id, daemonizer)).as("the spawn in %s", id).isInstanceOf(RuntimeException.class);
-                long daemon = daemonPid(id);
+                long daemon = logged(id, "daemon").get(0);
                 assertThat(Kernel.identify(daemon)).as("the daemon %d left in %s", daemon, id).isEmpty();
             }
+            List<Long> workers = logged("busy", "worker");
+            assertThat(workers).as("workers the supervisor left while the start was undone").hasSizeGreaterThan(10);
+            assertThat(workers).allSatisfy(w -> assertThat(Kernel.identify(w)).as("worker %d", w).isPresent());
         } finally {
             jdbc.execute("ALTER TABLE box_event DROP CONSTRAINT test_refuse_marker");
         }
         assertThat(Kernel.procs(SCRATCH.baseDir.resolve("empty"))).isEmpty();
-        assertThat(Kernel.procs(SCRATCH.baseDir.resolve("busy"))).as("what ran before the failed start").containsExactly(kept);
-        assertThat(keptPid.map(Kernel::alive)).hasValue(true);
+        assertThat(keptPid.map(Kernel::alive)).as("what ran before the failed start").hasValue(true);
+        assertThat(outsidePid.map(Kernel::alive)).as("what the box held without a record").hasValue(true);
+        assertThat(Kernel.procs(SCRATCH.baseDir.resolve("unrecorded"))).containsExactly(outside.pid());
         assertThat(service.get("empty").state()).isEqualTo(BoxState.CREATED);
-        assertThat(service.events("busy")).extracting(BoxEvent::type).containsExactly("created", "process-started");
-        service.delete("empty", true);
-        service.delete("busy", true);
+        assertThat(service.events("busy")).extracting(BoxEvent::type).containsExactly("created", "process-started", "process-started");
+        for (String id : List.of("empty", "busy", "unrecorded")) {
+            service.delete(id, true);
+        }
     }
 
-    /** The daemon's pid, as the shell wrote it to the box's log before it exited. */
-    private static long daemonPid(String id) throws Exception {
+    /** The pids the box's processes wrote to its log as "{@code tag} <pid>", once there is one. */
+    private static List<Long> logged(String id, String tag) throws Exception {
         Path log = SCRATCH.dataDir.resolve("logs").resolve(id + ".log");
         for (int i = 0; i < 500; i++) {
-            Optional<String> line = Files.exists(log)
-                    ? Files.readAllLines(log).stream().filter(l -> l.startsWith("daemon ")).reduce((a, b) -> b) : Optional.empty();
-            if (line.isPresent()) {
-                return Long.parseLong(line.get().substring("daemon ".length()).trim());
+            List<Long> pids = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith(tag + " "))
+                    .map(l -> Long.parseLong(l.substring(tag.length() + 1).trim())).toList() : List.of();
+            if (!pids.isEmpty()) {
+                return pids;
             }
             Kernel.sleep(10);
         }
-        throw new AssertionError("no daemon pid in " + log);
+        throw new AssertionError("no " + tag + " pid in " + log);
     }
 }

@@ -110,6 +110,9 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
 
     @Override
     public Limits applyLimits(String boxId, Limits limits) {
+        if (!boxes.containsKey(boxId)) {
+            throw new NoSuchCgroupException("no fake cgroup " + boxId);
+        }
         boxes.put(boxId, limits);
         return limits;
     }
@@ -139,6 +142,13 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
     @Override
     public List<Integer> pids(String boxId) {
         return populated.contains(boxId) ? List.of(pids.get()) : List.of();
+    }
+
+    @Override
+    public void undoStart(String boxId, int pid, Set<ProcessHandle> before) {
+        if (before.isEmpty()) {
+            populated.remove(boxId);
+        }
     }
 
     @Override

@@ -443,6 +443,17 @@ abstract class PersistenceContract {
         assertThat(service.get(a).state()).isEqualTo(BoxState.RUNNING);
     }
 
+    @Test
+    void aRequestThatFindsTheCgroupGoneMakesTheBoxLostAndSaysSo() {
+        String gone = id("gone-at-request");
+        create(new NewBox(gone, null, noPids(), Map.of()));
+        driver.vanish(gone);   // unseen by any watch: only the request finds it
+        assertThatThrownBy(() -> service.patch(gone, new Limits(null, null, null, null, 10, null)))
+                .isInstanceOfSatisfying(BoxProblems.Conflict.class, c -> assertThat(c.getMessage()).contains("is LOST"));
+        assertThat(service.get(gone).state()).isEqualTo(BoxState.LOST);
+        assertThat(service.events(gone)).extracting(BoxEvent::type).containsExactly("created", "lost");
+    }
+
     // ---- reconciliation --------------------------------------------------------------------------
 
     @Test
