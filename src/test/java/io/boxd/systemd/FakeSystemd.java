@@ -38,6 +38,8 @@ class FakeSystemd implements SystemdManager, Properties {
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     /** unit → ActiveState ("active" or "failed"). */
     private final Map<String, String> units = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** A scope's slice (its Slice= property): real systemd makes the scope's cgroup inside it. */
+    private final Map<String, String> sliceOf = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicLong jobIds = new AtomicLong(100);
     private DBusConnection conn;
 
@@ -115,6 +117,10 @@ class FakeSystemd implements SystemdManager, Properties {
         units.put(name, "active");
         if (name.endsWith(".slice")) {
             writeFiles(name, properties, true);
+        } else if (name.endsWith(".scope")) {
+            properties.stream().filter(p -> p.name().equals("Slice")).findFirst()
+                    .ifPresent(p -> sliceOf.put(name, (String) p.value().getValue()));
+            makeScope(name);
         }
         try {
             conn.exportObject(unitPath(name), new UnitObject(name));
@@ -289,6 +295,10 @@ class FakeSystemd implements SystemdManager, Properties {
 
     private String cgroupOf(String unit) {
         String base = managerCgroup.isEmpty() ? "" : managerCgroup;
+        String slice = sliceOf.get(unit);
+        if (slice != null) {
+            return cgroupOf(slice) + "/" + unit;
+        }
         if (unit.endsWith(".scope")) {
             return base + "/boxlite.slice/" + unit;
         }
@@ -302,6 +312,18 @@ class FakeSystemd implements SystemdManager, Properties {
     private static final Map<String, String> FILES = Map.of(
             "MemoryMax", "memory.max", "MemoryHigh", "memory.high", "MemorySwapMax", "memory.swap.max",
             "TasksMax", "pids.max", "CPUWeight", "cpu.weight");
+
+    /** A scope's cgroup as it is once systemd has moved its process in: populated, with a cgroup.kill. */
+    private void makeScope(String unit) {
+        try {
+            Path dir = Files.createDirectories(cgroupDir(unit));
+            Files.writeString(dir.resolve("cgroup.events"), "populated 1\nfrozen 0\n");
+            Files.writeString(dir.resolve("cgroup.procs"), "");
+            Files.writeString(dir.resolve("cgroup.kill"), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private void writeFiles(String unit, List<UnitProperty> properties, boolean fresh) {
         try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.boxd.cgroup.CgroupFs;
+import io.boxd.driver.DriverException;
 import io.boxd.driver.Enforcement;
 import io.boxd.driver.LimitNotEnforceableException;
 import io.boxd.driver.Placement;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +105,23 @@ class SystemdDriverOverFakeBusTest {
         assertThat(value(props, "TasksMax")).isEqualTo(new UInt64(64));
         assertThat(placed.cgroupPath()).isEqualTo(mount.resolve("boxlite.slice/boxlite-web\\x2d1.slice").toString());
         assertThat(placed.enforced()).isEqualTo(limits);
+    }
+
+    @Test
+    void undoingAStartKillsThatStartsScopeAndNotTheBox() throws Exception {
+        SystemdDriver driver = driver();
+        driver.create("b1", Limits.NONE);
+        client.startTransientUnit("boxlite-b1-p4242.scope", UnitPlan.processScope("b1", "boxlite-b1.slice", 4242));
+        client.startTransientUnit("boxlite-b1-p4343.scope", UnitPlan.processScope("b1", "boxlite-b1.slice", 4343));
+        Path box = mount.resolve("boxlite.slice/boxlite-b1.slice");
+
+        // This fake's cgroups stay populated, so the kill runs out its time (1 s) after the write.
+        assertThatThrownBy(() -> driver.undoStart("b1", 4242, Set.of())).isInstanceOf(DriverException.class)
+                .hasMessageContaining("boxlite-b1-p4242.scope");
+        assertThat(box.resolve("boxlite-b1-p4242.scope/cgroup.kill")).hasContent("1");
+        assertThat(box.resolve("boxlite-b1-p4343.scope/cgroup.kill")).as("another start's scope").hasContent("");
+        assertThat(box.resolve("cgroup.kill")).as("the box's own").satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(p).hasContent(""));
     }
 
     @Test
