@@ -81,8 +81,15 @@ final class SpawnServer {
         String said;
         try {
             ensureRunning();
-            to.write(request);
-            to.flush();
+            try {
+                send(request);
+            } catch (IOException deadServer) {
+                // It died since its last answer, and looked alive only because its exit was not
+                // reaped yet. The request never reached it, so nothing started: once more, on a new one.
+                kill();
+                ensureRunning();
+                send(request);
+            }
             said = awaitLine();
         } catch (IOException | UncheckedIOException e) {
             // The server died or hung mid-request. A child it had not released exits when the
@@ -168,6 +175,11 @@ final class SpawnServer {
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(payload, 0, out, head.length, payload.length);
         return out;
+    }
+
+    private void send(byte[] request) throws IOException {
+        to.write(request);
+        to.flush();
     }
 
     private void kill() {

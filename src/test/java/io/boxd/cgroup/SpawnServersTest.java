@@ -10,9 +10,30 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SpawnServersTest {
+
+    /**
+     * A server killed from outside looks alive until its exit is reaped, and a write to it fails
+     * (EPIPE). Nothing reached it, so nothing started: the spawn goes to a new server. Here the
+     * first server stands for that one: it runs, but has closed its end of the pipe.
+     */
+    @Test
+    void aSpawnThatCannotReachItsServerGoesToANewOne() throws Exception {
+        AtomicInteger starts = new AtomicInteger();
+        SpawnServers servers = new SpawnServers("test", () -> starts.getAndIncrement() == 0
+                ? List.of("/bin/sh", "-c", "exec 0<&-; echo ready; exec sleep 30")
+                : List.of("/bin/sh", "-c", "echo ready; head -c 1 > /dev/null; echo ok 4242; exec sleep 30"), 3000);
+        SpawnSpec spec = new SpawnSpec(List.of("/bin/true"), Map.of(), Path.of("/"), null, null, Path.of("/dev/null"));
+        try {
+            assertThat(servers.spawn("b", Path.of("/nonexistent/cgroup.procs"), "/nonexistent", spec)).isEqualTo(4242);
+            assertThat(starts).as("servers started").hasValue(2);
+        } finally {
+            servers.close();
+        }
+    }
 
     /**
      * An adopt asks for the spawn servers' pids (no box may take one in). A spawn holds its server
