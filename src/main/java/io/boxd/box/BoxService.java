@@ -25,10 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -261,9 +259,7 @@ public class BoxService {
         }
         return locks.with(id, () -> {
             BoxRecord rec = requireLive(load(id));
-            // What ran before, to be spared if this start cannot be recorded. The record may lag
-            // the kernel (an adopt that could not be recorded), so the kernel is asked.
-            Set<ProcessHandle> before = rec.state == BoxState.RUNNING || driver.populated(id) ? running(id) : Set.of();
+            Set<ProcessHandle> before = driver.beforeStart(id);
             SpawnedProcess p = onCgroup(rec, () -> driver.spawn(id, new SpawnSpec(req.argv(), env, cwd, as.uid(), as.gid(),
                     dataDir.logFile(id))));
             rec.state(BoxState.RUNNING);
@@ -276,11 +272,6 @@ public class BoxService {
             }
             return p;
         });
-    }
-
-    /** The box's processes, each with its start time, so that a reused pid is not taken for one of them. */
-    private Set<ProcessHandle> running(String id) {
-        return driver.pids(id).stream().map(ProcessHandle::of).flatMap(Optional::stream).collect(Collectors.toSet());
     }
 
     /**

@@ -71,7 +71,6 @@ public class ExitWatcher implements SmartLifecycle {
     private final Map<String, Path> dirs = new ConcurrentHashMap<>();
     private final Map<Path, String> boxAt = new ConcurrentHashMap<>();
     /** Watches on the boxes' parent directories (the base), for deletes only. */
-    private final Map<WatchKey, Path> parents = new ConcurrentHashMap<>();
     private final Map<Path, ParentWatch> parentWatches = new ConcurrentHashMap<>();
     /** Boxes with a check queued, and what it must look at. */
     private final Map<String, Integer> queued = new ConcurrentHashMap<>();
@@ -172,10 +171,8 @@ public class ExitWatcher implements SmartLifecycle {
                     return;
                 }
                 WatchKey key = parent.register(w, StandardWatchEventKinds.ENTRY_DELETE);
-                parents.put(key, parent);
                 parentWatches.put(parent, new ParentWatch(key, fileKey));
                 if (old != null && old.key() != key) {
-                    parents.remove(old.key());
                     old.key().cancel();
                 }
             }
@@ -254,9 +251,10 @@ public class ExitWatcher implements SmartLifecycle {
 
     /** One signalled key: what changed is queued for the handler thread. */
     void onKey(WatchKey key) {
-        Path parent = parents.get(key);
-        if (parent != null) {
-            onParentKey(key, parent);
+        Path dir = key.watchable() instanceof Path p ? p : null;
+        ParentWatch parent = dir == null ? null : parentWatches.get(dir);
+        if (parent != null && parent.key() == key) {
+            onParentKey(key, dir);
             return;
         }
         String id = ids.get(key);
@@ -306,7 +304,6 @@ public class ExitWatcher implements SmartLifecycle {
             }
         }
         if (!key.reset()) {
-            parents.remove(key);
             parentWatches.computeIfPresent(parent, (p, w) -> w.key() == key ? null : w);
         }
         if (overflow) {
@@ -457,7 +454,6 @@ public class ExitWatcher implements SmartLifecycle {
         ids.clear();
         dirs.clear();
         boxAt.clear();
-        parents.clear();
         parentWatches.clear();
         ws = null;
     }

@@ -344,15 +344,25 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public List<BoxProcess> processes(String boxId) {
         List<BoxProcess> out = new ArrayList<>();
-        for (int pid : pids(boxId)) {
+        for (int pid : pidsRecursive(rel(boxId))) {
             procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
         }
         return out;
     }
 
+    /**
+     * The box's processes, each with its start time (a reused pid is not one of them); none when
+     * the kernel says the box is empty, whatever its record says.
+     */
     @Override
-    public List<Integer> pids(String boxId) {
-        return pidsRecursive(rel(boxId));
+    public Set<ProcessHandle> beforeStart(String boxId) {
+        String rel = rel(boxId);
+        if (!populatedRel(rel)) {
+            return Set.of();
+        }
+        Set<ProcessHandle> out = new HashSet<>();
+        pidsRecursive(rel).forEach(p -> ProcessHandle.of(p).ifPresent(out::add));
+        return out;
     }
 
     private List<Integer> pidsRecursive(String rel) {

@@ -50,14 +50,16 @@ public interface BoxDriver {
 
     List<BoxProcess> processes(String boxId);
 
-    /** The pids in the box's cgroup and its children (not its zombies); none once the cgroup is gone. */
-    List<Integer> pids(String boxId);
+    /**
+     * Taken just before a {@link #spawn}: what {@link #undoStart} must spare should the start not
+     * be recorded. Empty when the driver needs nothing to tell a start's processes apart.
+     */
+    Set<ProcessHandle> beforeStart(String boxId);
 
     /**
      * Kills what one start made, for a start boxd could not record: {@code pid} (which
      * {@link #spawn} started) and all it started since, a daemon that double-forked away from it
-     * included. The processes in {@code before} (the box's, from just before the start; empty
-     * when it was empty) are spared, and so is what they fork meanwhile.
+     * included. What {@link #beforeStart} took is spared, and so is what it forks meanwhile.
      */
     void undoStart(String boxId, int pid, Set<ProcessHandle> before);
 

@@ -234,15 +234,16 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public List<BoxProcess> processes(String boxId) {
         List<BoxProcess> out = new ArrayList<>();
-        for (int pid : pids(boxId)) {
+        for (int pid : relIfExists(boxId).map(this::pidsRecursive).orElse(List.of())) {
             procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
         }
         return out;
     }
 
+    /** Nothing: each start has a scope of its own, which {@link #undoStart} kills whole. */
     @Override
-    public List<Integer> pids(String boxId) {
-        return relIfExists(boxId).map(this::pidsRecursive).orElse(List.of());
+    public Set<ProcessHandle> beforeStart(String boxId) {
+        return Set.of();
     }
 
     private List<Integer> pidsRecursive(String rel) {

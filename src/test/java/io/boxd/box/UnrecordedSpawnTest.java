@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.boxd.driver.SpawnSpec;
 import io.boxd.driver.SpawnedProcess;
+import io.boxd.limits.LimitValue;
+import io.boxd.limits.Limits;
 import io.boxd.testkit.DriverProxy;
 import io.boxd.testkit.Kernel;
 import io.boxd.testkit.Scratch;
@@ -37,12 +39,13 @@ class UnrecordedSpawnTest {
 
     private static final Scratch SCRATCH = Scratch.create("unrecorded");
     private static final String MARKER = "refused-by-the-database";
+    /** This host's v2 hierarchy has no pids controller: a box that asks for no limit is enforceable. */
+    private static final Limits NO_LIMIT = new Limits(null, null, null, null, null, LimitValue.UNLIMITED);
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         SCRATCH.register(r);
-        r.add("boxd.reconcile.interval", () -> "0");
-        r.add("boxd.enforcement", () -> "best-effort");
+        r.add("boxd.reconcile.interval", () -> "0");   // box 3's record stays as it is
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -71,9 +74,9 @@ class UnrecordedSpawnTest {
 
     @Test
     void aStartThatCannotBeRecordedLeavesNoDaemonBehindAndSparesWhatRanBefore() throws Exception {
-        service.create(new NewBox("empty", null, null, null));
-        service.create(new NewBox("busy", null, null, null));
-        service.create(new NewBox("unrecorded", null, null, null));
+        service.create(new NewBox("empty", null, NO_LIMIT, null));
+        service.create(new NewBox("busy", null, NO_LIMIT, null));
+        service.create(new NewBox("unrecorded", null, NO_LIMIT, null));
         long kept = service.spawn("busy", new NewProcess(List.of("sleep", "600"), null, null, null, null)).pid();
         // A supervisor that leaves an orphaned worker every 20 ms, in its own session.
         service.spawn("busy", new NewProcess(List.of("/bin/sh", "-c", "while :; do (sleep 600 & echo \"worker $!\"); sleep 0.02; done"),

@@ -139,9 +139,10 @@ public final class FakeDriver implements BoxDriver, AutoCloseable {
         return true;
     }
 
+    /** This JVM stands for the box's processes: the fake's are not real. */
     @Override
-    public List<Integer> pids(String boxId) {
-        return populated.contains(boxId) ? List.of(pids.get()) : List.of();
+    public Set<ProcessHandle> beforeStart(String boxId) {
+        return populated.contains(boxId) ? Set.of(ProcessHandle.current()) : Set.of();
     }
 
     @Override
