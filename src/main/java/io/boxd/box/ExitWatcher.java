@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -57,6 +58,11 @@ public class ExitWatcher implements SmartLifecycle {
     /** A check that finds its box locked retries after this, doubling up to RETRY_MAX_MS. */
     private static final long RETRY_FIRST_MS = 50;
     private static final long RETRY_MAX_MS = 1000;
+    /**
+     * A check that fails otherwise (a D-Bus error from systemd, a kernel read) is tried this many
+     * times in all, over about 5 s (the backoff above): long enough for a systemd reload to pass.
+     */
+    static final int FAILED_ATTEMPTS = 10;
 
     private final BoxDriver driver;
     private final BoxRepository boxes;
@@ -75,6 +81,8 @@ public class ExitWatcher implements SmartLifecycle {
     /** Boxes with a check queued, and what it must look at. */
     private final Map<String, Integer> queued = new ConcurrentHashMap<>();
     private final AtomicBoolean checkAllQueued = new AtomicBoolean();
+    /** Boxes whose last checks failed, and how many times in a row; only the handler thread uses it. */
+    private final Map<String, Integer> failures = new HashMap<>();
     private final ScheduledThreadPoolExecutor handler = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "boxd-exit-handler");
         t.setDaemon(true);
@@ -358,12 +366,15 @@ public class ExitWatcher implements SmartLifecycle {
     /**
      * Runs on the single handler thread, so it must not wait for a box's lock (a stop with a
      * long grace holds it): a busy box is queued again, with backoff, while it is watched. The
-     * retries end when the request does; requests hold a box for a bounded time.
+     * retries end when the request does; requests hold a box for a bounded time. A check that
+     * fails is queued again the same way, up to {@link #FAILED_ATTEMPTS} times in a row.
      */
     private void check(String id, int what, int attempt) {
         if (!handle(id, what) && dirs.containsKey(id)) {
             long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(attempt, 10));
             queue(id, what, delay, attempt + 1);
+        } else {
+            failures.remove(id);
         }
     }
 
@@ -372,7 +383,8 @@ public class ExitWatcher implements SmartLifecycle {
      * theirs was written, and the record only when the box has just become empty (a box that
      * gained processes needs nothing) or its directory was removed. A live box whose cgroup is
      * gone, found under its lock (so not in the middle of boxd's own delete), is LOST. False when
-     * the box was locked or the database unavailable, so nothing was done.
+     * the box was locked, the database unavailable, or the check failed before its last attempt,
+     * so nothing was done.
      */
     private boolean handle(String id, int what) {
         boolean countersChanged = (what & COUNTERS) != 0;
@@ -414,7 +426,13 @@ public class ExitWatcher implements SmartLifecycle {
                 log.warn("exit handling for box {} waits for the database: {}", id, DatabaseFailures.reason(e));
                 return false;
             }
-            log.warn("exit handling for box {} failed: {}", id, e.getMessage());
+            int failed = failures.merge(id, 1, Integer::sum);
+            if (failed < FAILED_ATTEMPTS) {
+                log.warn("exit handling for box {} failed, trying again: {}", id, e.getMessage());
+                return false;
+            }
+            log.warn("exit handling for box {} failed {} times; the box's next request or reconcile looks again: {}",
+                    id, FAILED_ATTEMPTS, e.getMessage());
             return true;
         }
     }

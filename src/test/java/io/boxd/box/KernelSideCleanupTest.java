@@ -10,6 +10,7 @@ import io.boxd.reconcile.Reconciler;
 import io.boxd.testkit.Kernel;
 import io.boxd.testkit.DriverProxy;
 import io.boxd.testkit.Scratch;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -281,6 +282,34 @@ class KernelSideCleanupTest {
     }
 
     @Test
+    void aCheckThatFailsOnARemovedBoxIsTriedAgainUntilTheBoxIsLost() throws Exception {
+        String id = nextId();
+        create(id);
+        AtomicInteger asked = failingLooks(id, 3);
+        Files.delete(BASE_DIR.resolve(id));   // rmdir outside boxd
+        assertThat(waitForState(id, "LOST", 10000)).as("ms until the box is LOST").isLessThan(10000);
+        assertThat(asked.get()).as("looks at the cgroup").isEqualTo(4);
+        assertThat(types(id)).containsExactly("created", "lost");
+        assertThat(watcher.watching(id)).isFalse();
+    }
+
+    @Test
+    void aCheckThatKeepsFailingStopsAfterItsLastAttempt() throws Exception {
+        String id = nextId();
+        create(id);
+        AtomicInteger asked = failingLooks(id, Integer.MAX_VALUE);
+        Files.delete(BASE_DIR.resolve(id));
+        for (int i = 0; i < 200 && asked.get() < ExitWatcher.FAILED_ATTEMPTS; i++) {
+            Kernel.sleep(50);
+        }
+        Kernel.sleep(2500);   // more than twice the longest backoff
+        assertThat(asked.get()).as("looks at the cgroup").isEqualTo(ExitWatcher.FAILED_ATTEMPTS);
+        assertThat(stateInDb(id)).isEqualTo("CREATED");
+        hook = null;
+        service.delete(id, false);
+    }
+
+    @Test
     void aBoxLockedByALongRequestDoesNotHoldUpTheExitsOfOtherBoxes() throws Exception {
         String held = nextId();
         String other = nextId();
@@ -313,6 +342,24 @@ class KernelSideCleanupTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /**
+     * Fails the first {@code times} looks at whether box {@code id}'s cgroup exists, as systemd
+     * answers a D-Bus error while it reloads; counts every look.
+     */
+    private static AtomicInteger failingLooks(String id, int times) {
+        AtomicInteger asked = new AtomicInteger();
+        hook = new Hook() {
+            @Override
+            public void before(String method, String box) {
+                if (method.equals("exists") && box.equals(id) && asked.incrementAndGet() <= times) {
+                    throw new DriverException("the manager did not answer (test)");
+                }
+            }
+        };
+        return asked;
+    }
+
 
     private static String nextId() {
         return "k" + IDS.incrementAndGet();
