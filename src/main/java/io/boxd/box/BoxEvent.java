@@ -36,7 +36,7 @@ public record BoxEvent(@Id Long id, String boxId, String type, @Column("occurred
         if (detail == null || detail.length() <= MAX_DETAIL) {
             return detail;
         }
-        String note = " ... (" + detail.length() + " characters, cut to fit)";
+        String note = " ... (" + detail.codePointCount(0, detail.length()) + " characters, cut to fit)";
         int keep = MAX_DETAIL - note.length();
         if (Character.isHighSurrogate(detail.charAt(keep - 1))) {
             keep--;   // never half a character

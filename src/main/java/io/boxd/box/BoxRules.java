@@ -74,7 +74,7 @@ public final class BoxRules {
             if (k == null || !LABEL_KEY.matcher(k).matches()) {
                 out.add(new Violation("labels", "key '" + k + "' must match " + LABEL_KEY.pattern()));
             }
-            if (v == null || v.length() > MAX_LABEL_VALUE) {
+            if (v == null || characters(v) > MAX_LABEL_VALUE) {
                 out.add(new Violation("labels." + k, "value must be a string of at most " + MAX_LABEL_VALUE + " characters"));
             }
         });
@@ -92,7 +92,7 @@ public final class BoxRules {
             }
             for (int i = 0; i < argv.size(); i++) {
                 String a = argv.get(i);
-                if (a == null || a.length() > MAX_ARG_CHARS || a.indexOf('\0') >= 0) {
+                if (a == null || characters(a) > MAX_ARG_CHARS || a.indexOf('\0') >= 0) {
                     out.add(new Violation("argv[" + i + "]", "must be a string of at most " + MAX_ARG_CHARS + " characters without NUL"));
                 } else {
                     unicode("argv[" + i + "]", a).ifPresent(out::add);
@@ -113,7 +113,7 @@ public final class BoxRules {
                 if (k == null || !ENV_NAME.matcher(k).matches()) {
                     out.add(new Violation("env", "name '" + k + "' must match " + ENV_NAME.pattern()));
                 }
-                if (v == null || v.length() > MAX_ENV_CHARS || v.indexOf('\0') >= 0) {
+                if (v == null || characters(v) > MAX_ENV_CHARS || v.indexOf('\0') >= 0) {
                     out.add(new Violation("env." + k, "must be a string of at most " + MAX_ENV_CHARS + " characters without NUL"));
                 } else {
                     unicode("env." + k, v).ifPresent(out::add);
@@ -154,6 +154,11 @@ public final class BoxRules {
                     + "descriptors inherited from boxd's spawner, was " + cwd));
         }
         return Optional.empty();
+    }
+
+    /** Characters as a client counts them (and JSON Schema's maxLength): an emoji is one, not two UTF-16 units. */
+    static int characters(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     /** A string that UTF-8 cannot carry: a lone UTF-16 surrogate (JSON's "\\ud800" escapes make one). */

@@ -22,7 +22,8 @@ class BoxEventTest {
 
     @Test
     void aCutNeverSplitsACharacter() {
-        String note = " ... (5000 characters, cut to fit)";
+        // 5000 UTF-16 units, 4999 characters: the note counts characters, as the API's bounds do.
+        String note = " ... (4999 characters, cut to fit)";
         int keep = BoxEvent.MAX_DETAIL - note.length();
         // A surrogate pair (one character outside the BMP) straddles the cut.
         String d = "a".repeat(keep - 1) + "\uD83D\uDE00" + "b".repeat(5000 - keep - 1);

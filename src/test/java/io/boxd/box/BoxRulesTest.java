@@ -77,6 +77,29 @@ class BoxRulesTest {
         assertThat(BoxRules.labels(Map.of("k", "x".repeat(256)))).hasSize(1);
     }
 
+    /** A bound in characters counts what a client counts (JSON Schema's maxLength): an emoji is one, not two UTF-16 units. */
+    @ParameterizedTest
+    @CsvSource({
+            "label, x, 255, true",
+            "label, x, 256, false",
+            "label, \uD83D\uDE00, 255, true",
+            "label, \uD83D\uDE00, 256, false",
+            "label, \u00E9, 255, true",
+            "arg, x, 4096, true",
+            "arg, \uD83D\uDE00, 4096, true",
+            "arg, \uD83D\uDE00, 4097, false",
+            "env, \uD83D\uDE00, 4096, true",
+            "env, \uD83D\uDE00, 4097, false"})
+    void boundsInCharactersCountCodePoints(String where, String character, int times, boolean fits) {
+        String value = unescape(character).repeat(times);
+        List<?> violations = switch (where) {
+            case "label" -> BoxRules.labels(Map.of("k", value));
+            case "arg" -> BoxRules.process(new NewProcess(List.of("true", value), null, null, null, null));
+            default -> BoxRules.process(new NewProcess(List.of("true"), Map.of("V", value), null, null, null));
+        };
+        assertThat(violations).as("%s of %d x %s", where, times, character).hasSize(fits ? 0 : 1);
+    }
+
     @ParameterizedTest
     @CsvSource(nullValues = "null", value = {"null, 10", "0, 0", "1, 1", "3600, 3600"})
     void aGracePeriodIsTenSecondsByDefaultAndAtMostAnHour(String given, int seconds) {

@@ -176,6 +176,7 @@ abstract class PersistenceContract {
         labels.put("boxd.io/owner", "ci-runner_7");
         labels.put("note", "größe ✓ & 'quotes' \"and\" =signs= ;--");
         labels.put("long", "v".repeat(255));
+        labels.put("wide", "\uD83D\uDE00".repeat(255));   // 255 characters, 510 UTF-16 units
         Limits limits = new Limits(LimitValue.of(64L << 20), LimitValue.of(48L << 20), LimitValue.UNLIMITED,
                 new CpuMax(LimitValue.of(50_000), 100_000L), 200, LimitValue.UNLIMITED);
         Box made = create(new NewBox(id("a"), null, limits, labels));
