@@ -43,6 +43,11 @@ in_cg() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
 # mark_of CGROUP / mark_as CGROUP VALUE: the owner mark (xattr user.boxd.owner) boxd reads and writes
 mark_of() { python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.boxd.owner").decode())' "$1" 2>/dev/null; }
 mark_as() { python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.boxd.owner", sys.argv[2].encode())' "$1" "$2"; }
+# h2sql DATADIR SQL: runs SQL on a stopped boxd's H2 database with the H2 of boxd's own jar
+h2sql() { local lib; lib=$(ls "$(dirname "$BOXD_JAR")"/lib/h2-*.jar 2>/dev/null | head -1)
+  if [ -z "$lib" ]; then lib=/var/lib/boxd-lab/h2.jar
+    python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); n = [x for x in z.namelist() if x.startswith("BOOT-INF/lib/h2-")][0]; open(sys.argv[2], "wb").write(z.read(n))' "$BOXD_JAR" "$lib"; fi
+  java -cp "$lib" org.h2.tools.Shell -url "jdbc:h2:file:$1/boxd" -user sa -password "" -sql "$2"; }
 wait_oom() { # PORT BOX → oomKill count after waiting up to 90 s
   for _ in $(seq 1 180); do api "$1" GET "/v1/boxes/$2/stats" >/dev/null
     local k; k=$(body '.memory.events.oomKill // 0'); [ "$k" -ge 1 ] && { echo "$k"; return; }; sleep 0.5; done; echo 0; }
@@ -350,6 +355,9 @@ kill "$PID_user" 2>/dev/null
 # reconciled through the API of the report instance. Periodic passes are off.
 stop_boxd "$PID_sd"
 OA=$(plant root oadopt sleep 100021); settle "$OA" 1; PA=$(cg_pids "$OA")
+# For the unrecorded start below: the database refuses an event whose detail carries the marker,
+# 3 s after the insert began, so the start's processes are all running by then.
+h2sql /var/lib/boxd-lab/sd "CREATE ALIAS LAB_SLEEP FOR 'java.lang.Thread.sleep(long)'; ALTER TABLE box_event ADD CONSTRAINT lab_refuse CHECK (detail NOT LIKE '%lab-refuse-record%' OR COALESCE(LAB_SLEEP(3000), 1) = 0)" > "$OUT/h2sql.log" 2>&1; H2RC=$?
 DATA=sd start_boxd adopt 18082 systemd root --boxd.reconcile.orphans=adopt --boxd.reconcile.interval=0
 start_boxd report 18083 systemd root --boxd.cgroup.base=boxrep --boxd.reconcile.orphans=report --boxd.reconcile.interval=0
 T_A=$(await_ready adopt 18082) && await_up 18082; ra=$?; T_R=$(await_ready report 18083) && await_up 18083; rr=$?
@@ -372,6 +380,33 @@ wait "$PID_second"; sc=$?; why=$(grep -o 'the cgroup tree [^ ]* is in use by ano
   && ! grep -q 'startup reconcile' "$OUT/boxd-second.log"
 check "root: a second boxd on the same tree refuses to start and reaps nothing" $? \
   "exit $sc; ${why:-no refusal in its log}; adopt pid $PID_adopt; oadopt pid $PA alive: $(kill -0 "$PA" 2>/dev/null && echo yes || echo no)"
+
+# ---- a start whose record fails is undone whole: boxd kills that start's scope ----------------
+# The start's shell leaves a setsid'd daemon and execs; its process-started event is refused (the
+# CHECK planted before this instance started). The daemon and the shell must die, with the scope;
+# the box's recorded process, in a scope of its own, must live.
+cat > /var/lib/boxd-lab/undo.sh <<'SH'
+#!/bin/sh
+setsid -f /bin/sh -c 'echo daemon $$; exec sleep 100042'
+echo shell $$
+exec sleep 100043
+SH
+chmod 755 /var/lib/boxd-lab/undo.sh
+api 18082 POST /v1/boxes '{"id":"undo"}' > /dev/null
+r1=$(api 18082 POST /v1/boxes/undo/processes '{"argv":["sleep","100041"]}'); K=$(body .pid)
+r2=$(api 18082 POST /v1/boxes/undo/processes '{"argv":["/var/lib/boxd-lab/undo.sh","lab-refuse-record"]}'); ptype=$(body .type)
+ULOG=/var/lib/boxd-lab/sd/logs/undo.log
+D=$(sed -n 's/^daemon //p' "$ULOG" | head -1); S=$(sed -n 's/^shell //p' "$ULOG" | head -1)
+left=$(alive_of ${D:-} ${S:-}); scope=$(systemctl is-active "boxlite-undo-p${S:-0}.scope")
+api 18082 GET /v1/boxes/undo/events > /dev/null; ev=$(jq -r 'map(.type) | join(" ")' /tmp/body)
+api 18082 GET /v1/boxes/undo > /dev/null
+[ "$H2RC" = 0 ] && [ "${r1%% *}" = 201 ] && [[ "${r2%% *}" == 5* ]] && [ -n "$D" ] && [ -n "$S" ] && [ -z "$left" ] \
+  && [ "$scope" != active ] && kill -0 "$K" && [ "$(in_cg "$K")" = "/boxlite.slice/boxlite-undo.slice/boxlite-undo-p$K.scope" ] \
+  && [ "$ev" = "created process-started" ] && [ "$(body .state)" = RUNNING ]
+check "root: a start whose record fails is undone whole — its scope, daemon included, is killed; the box's recorded process lives" $? \
+  "CHECK planted: exit $H2RC; first start ${r1%% *} pid $K; refused start ${r2%% *} $ptype, shell ${S:-none} daemon ${D:-none}, alive after: ${left:-none}; scope boxlite-undo-p${S:-0}.scope $scope; pid $K in $(in_cg "$K"); history: $ev; state $(body .state)"
+r=$(api 18082 DELETE "/v1/boxes/undo?force=true"); gone=$(alive_of "$K")
+[ "${r%% *}" = 204 ] && [ -z "$gone" ]; check "root: the undo box deletes cleanly" $? "DELETE → ${r%% *}; pid $K alive: ${gone:-no}"
 
 api 18083 GET /v1/reconcile/last > /dev/null; sr="startup reported=$(body .orphansReported): $(orphans reported)"
 OR=$(PFX=boxrep plant root oreport sleep 100031); settle "$OR" 1; PR=$(cg_pids "$OR")
