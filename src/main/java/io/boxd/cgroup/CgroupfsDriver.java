@@ -38,14 +38,12 @@ import org.slf4j.LoggerFactory;
 public class CgroupfsDriver implements BoxDriver {
 
     private static final Logger log = LoggerFactory.getLogger(CgroupfsDriver.class);
-    /** How long a kill waits for {@code populated 0} before it kills again. */
-    private static final Duration KILL_AGAIN_AFTER = Duration.ofMillis(200);
-
     private final CgroupFs fs;
     private final CgroupProperties props;
     private final Enforcement enforcement;
     private final String reason;
     private final Procs procs;
+    private final CgroupTree tree;
     private final Spawner spawner;
     private boolean hasKill;
 
@@ -56,6 +54,7 @@ public class CgroupfsDriver implements BoxDriver {
         this.enforcement = enforcement;
         this.reason = reason;
         this.procs = new Procs(Path.of("/proc"));
+        this.tree = new CgroupTree(fs, procs);
         this.spawner = new Spawner(procs, props.attachTimeout(), props.spawnServer(),
                 props.nativeSpawnServer() ? dataDir : null);
         log.info("cgroupfs driver: processes start through the {}", spawner.launcher());
@@ -344,7 +343,7 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public List<BoxProcess> processes(String boxId) {
         List<BoxProcess> out = new ArrayList<>();
-        for (int pid : pidsRecursive(rel(boxId))) {
+        for (int pid : tree.pids(rel(boxId))) {
             procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
         }
         return out;
@@ -357,30 +356,17 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public Set<ProcessHandle> beforeStart(String boxId) {
         String rel = rel(boxId);
-        if (!populatedRel(rel)) {
+        if (!tree.populated(rel)) {
             return Set.of();
         }
         Set<ProcessHandle> out = new HashSet<>();
-        pidsRecursive(rel).forEach(p -> ProcessHandle.of(p).ifPresent(out::add));
-        return out;
-    }
-
-    private List<Integer> pidsRecursive(String rel) {
-        List<Integer> out = new ArrayList<>(fs.read(rel, "cgroup.procs").map(KernelText::pids).orElse(List.of()));
-        for (String child : childCgroups(rel)) {
-            out.addAll(pidsRecursive(rel + "/" + child));
-        }
+        tree.pids(rel).forEach(p -> ProcessHandle.of(p).ifPresent(out::add));
         return out;
     }
 
     @Override
     public boolean populated(String boxId) {
-        return populatedRel(rel(boxId));
-    }
-
-    private boolean populatedRel(String rel) {
-        return fs.read(rel, "cgroup.events").map(KernelText::flatKeyed)
-                .map(m -> m.getOrDefault("populated", 0L) != 0L).orElse(false);
+        return tree.populated(rel(boxId));
     }
 
     @Override
@@ -396,28 +382,8 @@ public class CgroupfsDriver implements BoxDriver {
         if (!fs.exists(rel)) {
             return false;
         }
-        // Kill again while anything is left: a process forked at the very moment of a kill can
-        // escape it (seen once in CI: a sleep double-forked by a shell that was starting as the
-        // kill ran outlived it by 5 s), and a second kill takes it.
-        long deadline = System.nanoTime() + props.killTimeout().toNanos();
-        for (int round = 0; ; round++) {
-            if (hasKill()) {
-                fs.write(rel, "cgroup.kill", "1");
-            }
-            if (!hasKill() || round > 0) {
-                // cgroup.kill passes over a process whose main thread has exited (pthread_exit)
-                // while its other threads run (seen on 6.18): signal every process left, too.
-                freezeAndKill(rel);
-            }
-            long left = deadline - System.nanoTime();
-            if (awaitEmptyRel(rel, Duration.ofNanos(Math.max(0, Math.min(left, KILL_AGAIN_AFTER.toNanos()))))) {
-                return true;
-            }
-            if (System.nanoTime() >= deadline) {
-                throw new DriverException("processes still alive in " + fs.resolve(rel) + " " + props.killTimeout().toMillis()
-                        + " ms after the kill: " + pidsRecursive(rel));
-            }
-        }
+        tree.kill(rel, hasKill(), props.killTimeout());
+        return true;
     }
 
     /**
@@ -439,7 +405,7 @@ public class CgroupfsDriver implements BoxDriver {
         long sleep = 200;
         while (true) {
             List<Integer> started = new ArrayList<>();
-            for (int p : pidsRecursive(rel)) {
+            for (int p : tree.pids(rel)) {
                 Optional<ProcessHandle> h = ProcessHandle.of(p).filter(ph -> !before.contains(ph) && !descendsFromAny(ph, before));
                 if (h.isPresent() && procs.session(p).stream().anyMatch(s -> !sessions.contains(s))) {
                     started.add(p);
@@ -469,60 +435,15 @@ public class CgroupfsDriver implements BoxDriver {
         return false;
     }
 
-    /**
-     * Freeze so nothing forks, SIGKILL every pid, thaw: the kill on kernels without
-     * {@code cgroup.kill}, and for what {@code cgroup.kill} passed over.
-     */
-    private void freezeAndKill(String rel) {
-        boolean frozen = fs.fileExists(rel, "cgroup.freeze");
-        if (frozen) {
-            fs.write(rel, "cgroup.freeze", "1");
-        }
-        try {
-            for (int pid : pidsRecursive(rel)) {
-                procs.signal(pid, true);
-            }
-        } finally {
-            if (frozen) {
-                fs.write(rel, "cgroup.freeze", "0");
-            }
-        }
-    }
-
     @Override
     public int terminate(String boxId) {
         String rel = rel(boxId);
-        if (!fs.exists(rel)) {
-            return 0;
-        }
-        List<Integer> pids = pidsRecursive(rel);
-        for (int pid : pids) {
-            procs.signal(pid, false);
-        }
-        return pids.size();
+        return fs.exists(rel) ? tree.signal(rel, false) : 0;
     }
 
     @Override
     public boolean awaitEmpty(String boxId, Duration timeout) {
-        return awaitEmptyRel(rel(boxId), timeout);
-    }
-
-    /** Waits until {@code cgroup.events} says {@code populated 0} (or the cgroup is gone). */
-    private boolean awaitEmptyRel(String rel, Duration timeout) {
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        long sleep = 20;
-        while (populatedRel(rel)) {
-            long now = System.nanoTime();
-            if (now > deadline) {
-                return false;
-            }
-            Spawner.sleepMicros(sleep);
-            // A killed box usually empties within a millisecond: poll closely (one small read
-            // each) for the first 5 ms, then back off.
-            sleep = Math.min(sleep * 2, now - start < 5_000_000 ? 100 : 1_000);
-        }
-        return true;
+        return tree.awaitEmpty(rel(boxId), timeout);
     }
 
     @Override
@@ -534,7 +455,7 @@ public class CgroupfsDriver implements BoxDriver {
     private void removeTree(String rel, long deadline) {
         long sleep = 100;
         while (true) {
-            for (String child : childCgroups(rel)) {
+            for (String child : tree.children(rel)) {
                 removeTree(rel + "/" + child, deadline);
             }
             CgroupFs.Removal r = fs.rmdir(rel);
@@ -543,10 +464,10 @@ public class CgroupfsDriver implements BoxDriver {
             }
             if (System.nanoTime() > deadline) {
                 throw new DriverException("rmdir " + fs.resolve(rel) + ": " + r.reason() + ", still after "
-                        + props.removeTimeout().toMillis() + " ms (populated=" + populatedRel(rel) + ")");
+                        + props.removeTimeout().toMillis() + " ms (populated=" + tree.populated(rel) + ")");
             }
             if (r.outcome() == CgroupFs.Removal.Outcome.BUSY) {
-                awaitEmptyRel(rel, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                tree.awaitEmpty(rel, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             Spawner.sleepMicros(sleep);
             sleep = Math.min(sleep * 2, 50_000);
@@ -571,15 +492,6 @@ public class CgroupfsDriver implements BoxDriver {
     @Override
     public BoxStats counters(String boxId) {
         return StatsReader.counters(fs, requireBox(boxId));
-    }
-
-    /**
-     * Child cgroups of a box. Boxes almost never have any, and {@code cgroup.stat} says so in one
-     * read, where listing the directory costs a stat per file.
-     */
-    private List<String> childCgroups(String rel) {
-        Long descendants = fs.read(rel, "cgroup.stat").map(KernelText::flatKeyed).map(m -> m.get("nr_descendants")).orElse(null);
-        return descendants != null && descendants == 0 ? List.of() : fs.children(rel);
     }
 
     @Override

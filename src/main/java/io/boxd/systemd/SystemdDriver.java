@@ -1,12 +1,12 @@
 package io.boxd.systemd;
 
 import io.boxd.cgroup.CgroupFs;
+import io.boxd.cgroup.CgroupTree;
 import io.boxd.cgroup.CgroupfsDriver;
 import io.boxd.cgroup.KernelText;
 import io.boxd.cgroup.LimitPlan;
 import io.boxd.cgroup.PidsRoom;
 import io.boxd.cgroup.Procs;
-import io.boxd.cgroup.Spawner;
 import io.boxd.cgroup.StatsReader;
 import io.boxd.driver.BoxDriver;
 import io.boxd.driver.BoxProcess;
@@ -54,6 +54,7 @@ public class SystemdDriver implements BoxDriver {
     private final String reason;
     private final Duration killTimeout;
     private final Procs procs;
+    private final CgroupTree tree;
     private final SystemdSpawner spawner;
     /** box id → its slice's cgroup, relative to the mount. */
     private final ConcurrentMap<String, String> cgroups = new ConcurrentHashMap<>();
@@ -69,6 +70,7 @@ public class SystemdDriver implements BoxDriver {
         this.reason = reason;
         this.killTimeout = killTimeout;
         this.procs = new Procs(java.nio.file.Path.of("/proc"));
+        this.tree = new CgroupTree(fs, procs);
         this.spawner = new SystemdSpawner(procs);
     }
 
@@ -234,7 +236,7 @@ public class SystemdDriver implements BoxDriver {
     @Override
     public List<BoxProcess> processes(String boxId) {
         List<BoxProcess> out = new ArrayList<>();
-        for (int pid : relIfExists(boxId).map(this::pidsRecursive).orElse(List.of())) {
+        for (int pid : relIfExists(boxId).map(tree::pids).orElse(List.of())) {
             procs.command(pid).ifPresent(cmd -> out.add(new BoxProcess(pid, cmd)));
         }
         return out;
@@ -246,22 +248,9 @@ public class SystemdDriver implements BoxDriver {
         return Set.of();
     }
 
-    private List<Integer> pidsRecursive(String rel) {
-        List<Integer> out = new ArrayList<>(fs.read(rel, "cgroup.procs").map(KernelText::pids).orElse(List.of()));
-        for (String child : fs.children(rel)) {
-            out.addAll(pidsRecursive(rel + "/" + child));
-        }
-        return out;
-    }
-
     @Override
     public boolean populated(String boxId) {
-        return relIfExists(boxId).map(this::populatedRel).orElse(false);
-    }
-
-    private boolean populatedRel(String rel) {
-        return fs.read(rel, "cgroup.events").map(KernelText::flatKeyed)
-                .map(m -> m.getOrDefault("populated", 0L) != 0L).orElse(false);
+        return relIfExists(boxId).map(tree::populated).orElse(false);
     }
 
     @Override
@@ -272,8 +261,8 @@ public class SystemdDriver implements BoxDriver {
     // ---- kill, stop, remove ------------------------------------------------------------
 
     /**
-     * {@code cgroup.kill} on the box's slice takes the whole tree at once, forks included; where
-     * the kernel lacks it, every pid gets SIGKILL until the slice is empty.
+     * The box's slice is killed as cgroupfs kills a box ({@link CgroupTree#kill}): {@code
+     * cgroup.kill} takes the whole tree at once, forks included, and again while anything is left.
      */
     @Override
     public boolean kill(String boxId) {
@@ -295,50 +284,17 @@ public class SystemdDriver implements BoxDriver {
     }
 
     private void killRel(String rel) {
-        boolean hasKill = fs.fileExists(rel, "cgroup.kill");
-        if (hasKill) {
-            fs.write(rel, "cgroup.kill", "1");
-        }
-        long start = System.nanoTime();
-        long deadline = start + killTimeout.toNanos();
-        long sleep = 20;
-        while (populatedRel(rel)) {
-            // cgroup.kill passes over a process whose main thread has exited (pthread_exit) while
-            // its other threads run: after 200 ms, signal every process left, too.
-            if (!hasKill || System.nanoTime() - start > 200_000_000L) {
-                pidsRecursive(rel).forEach(pid -> procs.signal(pid, true));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new DriverException("processes still alive in " + fs.resolve(rel) + " " + killTimeout.toMillis()
-                        + " ms after the kill: " + pidsRecursive(rel));
-            }
-            Spawner.sleepMicros(sleep);
-            sleep = Math.min(sleep * 2, 5_000);
-        }
+        tree.kill(rel, fs.fileExists(rel, "cgroup.kill"), killTimeout);
     }
 
     @Override
     public int terminate(String boxId) {
-        Optional<String> found = relIfExists(boxId);
-        if (found.isEmpty()) {
-            return 0;
-        }
-        List<Integer> pids = pidsRecursive(found.get());
-        pids.forEach(pid -> procs.signal(pid, false));
-        return pids.size();
+        return relIfExists(boxId).map(rel -> tree.signal(rel, false)).orElse(0);
     }
 
     @Override
     public boolean awaitEmpty(String boxId, Duration timeout) {
-        Optional<String> found = relIfExists(boxId);
-        if (found.isEmpty()) {
-            return true;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (populatedRel(found.get()) && System.nanoTime() < deadline) {
-            Spawner.sleepMicros(10_000);
-        }
-        return !populatedRel(found.get());
+        return relIfExists(boxId).map(rel -> tree.awaitEmpty(rel, timeout)).orElse(true);
     }
 
     /**

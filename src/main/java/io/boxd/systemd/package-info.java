@@ -6,6 +6,7 @@
  * runs any code of its own. {@link io.boxd.systemd.SystemdBus} is the only D-Bus code (jobs,
  * {@code UnitExists}, reconnects); {@link io.boxd.systemd.UnitNames} and
  * {@link io.boxd.systemd.UnitPlan} are pure; cgroup files are only read back, through
- * {@link io.boxd.cgroup.CgroupFs}, except {@code cgroup.kill}.
+ * {@link io.boxd.cgroup.CgroupFs}, except the kill, which is {@link io.boxd.cgroup.CgroupTree}'s
+ * as on cgroupfs.
  */
 package io.boxd.systemd;
