@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.boxd.testkit.Migrations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +140,7 @@ class H2HousekeepingTest {
         ds.setUsername("sa");
         ds.setPassword("");
         ds.setMaximumPoolSize(2);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        Migrations.migrate(ds, null);
         return ds;
     }
 

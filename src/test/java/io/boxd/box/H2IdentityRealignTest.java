@@ -2,11 +2,11 @@ package io.boxd.box;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxd.testkit.Migrations;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -50,10 +50,7 @@ class H2IdentityRealignTest {
     }
 
     private static JdbcDataSource migrated() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:identity-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return ds;
+        return Migrations.h2("jdbc:h2:mem:identity-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
     }
 
     private static void event(JdbcClient jdbc, Long id) {

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxd.limits.LimitValue;
 import io.boxd.limits.Limits;
+import io.boxd.testkit.Migrations;
 import io.boxd.testkit.Scratch;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,11 +30,7 @@ class LaggingIdentityStartTest {
 
     static {
         // The file as the killed boxd left it: every migration, and events 1..40 with the counter at 1.
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + SCRATCH.dataDir.resolve("boxd"));
-        ds.setUser("sa");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        JdbcClient jdbc = JdbcClient.create(ds);
+        JdbcClient jdbc = JdbcClient.create(Migrations.h2("jdbc:h2:file:" + SCRATCH.dataDir.resolve("boxd")));
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.sql("INSERT INTO box (id, version, state, driver, created_at, updated_at) VALUES ('old', 0, 'REMOVED', 'cgroupfs', ?, ?)")
                 .params(now, now).update();
@@ -48,7 +43,6 @@ class LaggingIdentityStartTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry r) {
         SCRATCH.register(r);
-        r.add("boxd.reconcile.interval", () -> "0");
     }
 
     @Autowired

@@ -2,11 +2,11 @@ package io.boxd.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxd.testkit.Migrations;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +26,14 @@ class LabelWideningMigrationTest {
 
     @Test
     void anEarlierDatabaseKeepsItsLabelsAndTakesWideOnes() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dir.resolve("boxd") + ";WRITE_DELAY=0");
-        ds.setUser("sa");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("4").load().migrate();
+        JdbcDataSource ds = Migrations.h2("jdbc:h2:file:" + dir.resolve("boxd") + ";WRITE_DELAY=0", "4");
         JdbcClient jdbc = JdbcClient.create(ds);
         box(jdbc, "old");
         jdbc.sql("INSERT INTO box_label (box_id, label_key, label_value) VALUES ('old', 'team', ?)").param("v".repeat(255)).update();
         jdbc.sql("INSERT INTO box_label (box_id, label_key, label_value) VALUES ('old', 'note', ?)").param("größe ✓").update();
         assertThat(insertWide(jdbc, "before")).as("a wide label before V5").hasValueSatisfying(why -> assertThat(why).contains("Value too long"));
 
-        int applied = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate().migrationsExecuted;
+        int applied = Migrations.migrate(ds, null);
 
         assertThat(applied).isEqualTo(1);
         assertThat(jdbc.sql("SELECT label_key || '=' || label_value FROM box_label WHERE box_id = 'old' ORDER BY label_key")

@@ -2,11 +2,10 @@ package io.boxd.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.boxd.testkit.Migrations;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -15,10 +14,7 @@ class ReconcileLogTest {
 
     @Test
     void aReportFromBeforeForeignOrphansReadsBackWithNone() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:reconcile-log-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        JdbcClient jdbc = JdbcClient.create(ds);
+        JdbcClient jdbc = JdbcClient.create(Migrations.h2("jdbc:h2:mem:reconcile-log-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1"));
         // As 1ca405d wrote it: no orphansForeign, no owner.
         String old = "{\"orphansReaped\":1,\"orphansAdopted\":0,\"lost\":0,\"repaired\":2,\"durationMillis\":5,"
                 + "\"orphansReported\":0,\"busy\":0,\"trigger\":\"startup\",\"startedAt\":\"2026-11-23T10:00:00Z\","

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxd.cgroup.LimitPlan;
 import io.boxd.limits.Limits;
+import io.boxd.testkit.Migrations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,7 +80,7 @@ class StartupReconcileOrphansTest {
             long reusedPid = sleep(markAs(mk(baseDir, "reused-id"), otherOwner));
 
             String url = "jdbc:h2:file:" + data.resolve("boxd") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-            Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+            Migrations.h2(url);
             try (Connection c = DriverManager.getConnection(url, "sa", "")) {
                 for (String[] row : new String[][] {
                         {"creating-dir", "CREATING"}, {"creating-nodir", "CREATING"}, {"removing-busy", "REMOVING"},
@@ -295,7 +295,7 @@ class StartupReconcileOrphansTest {
             long claimedPid = sleep(markAs(mk(baseDir, "unreadable-claimed"), unreadable));
             long plainPid = sleep(mk(baseDir, "plain-orphan"));
             String url = "jdbc:h2:file:" + data.resolve("boxd") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-            Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+            Migrations.h2(url);
             try (Connection c = DriverManager.getConnection(url, "sa", "")) {
                 insert(c, baseDir, "unreadable-claimed", "RUNNING");
             }
